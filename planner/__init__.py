@@ -1,1 +1,1 @@
-"""restart-planner."""
+"""restart-planner (public API being assembled)."""

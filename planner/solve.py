@@ -1,0 +1,176 @@
+"""`solve(instance) -> Result`: the one place that wires schema, data, model and solver."""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from planner.cpsat.model import Decisions, RestartModel
+from planner.data import ProblemData
+from planner.errors import SolveError
+from planner.infeasibility import structural_reasons
+from planner.schema import Instance, Plan, PlanLine, PlanObjective, PlanProduction, PlanSystem, Status
+
+_STATUS: dict[int, Status] = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.UNKNOWN: "unknown",
+}
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a solve gives: the status, the plan file and the solver's figures."""
+
+    status: Status
+    plan: Plan
+    objective: int | None  # value of the instance's objective
+    bound: int | None  # proven lower bound on it
+    runtime: float  # seconds, model building included
+    build_time: float  # seconds spent building the model
+
+    @property
+    def gap(self) -> float | None:
+        """(objective - bound) / max(1, |objective|); 0 when optimal."""
+        if self.objective is None or self.bound is None:
+            return None
+        return (self.objective - self.bound) / max(1, abs(self.objective))
+
+    @property
+    def explanation(self) -> list[str]:
+        return list(self.plan.explanation or [])
+
+
+def solve(
+    instance: Instance,
+    *,
+    time_limit: float = 60.0,
+    workers: int = 2,
+    seed: int = 0,
+    log: bool = False,
+    structural_checks: bool = True,
+) -> Result:
+    """Plan the restart of `instance`.
+
+    With `structural_checks` (the default), reasons that prove the instance
+    infeasible are looked for first and returned without a search.
+    """
+    started = time.perf_counter()
+    if structural_checks:
+        reasons = structural_reasons(instance)
+        if reasons:
+            elapsed = time.perf_counter() - started
+            return Result("infeasible", _empty_plan(instance, "infeasible", reasons), None, None, elapsed, 0.0)
+
+    data = ProblemData.from_instance(instance)
+    built = RestartModel(data)
+    build_time = time.perf_counter() - started
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.0, time_limit - build_time)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    solver.parameters.log_search_progress = log
+    if log:
+        solver.parameters.log_to_stdout = False
+        solver.log_callback = lambda line: print(line, file=sys.stderr)
+    code = solver.solve(built.model)
+    runtime = time.perf_counter() - started
+
+    if code == cp_model.MODEL_INVALID:
+        raise SolveError(f"the CP-SAT model is invalid (a bug in the planner): {built.model.validate()}")
+    status = _STATUS[code]
+    if status == "infeasible":
+        reason = (
+            "No plan meets every constraint together: CP-SAT proved it, but no single structural "
+            "cause was found (fixed starts and restarts, capacities, staff and the horizon each pass "
+            "on their own checks), so the conflict lies in several constraints at once."
+        )
+        return Result(status, _empty_plan(instance, status, [reason]), None, None, runtime, build_time)
+    if status == "unknown":
+        reason = (
+            f"No plan was found within the time limit of {time_limit:g} s ({workers} workers): "
+            "the solver neither found a plan nor proved that none exists. Try a longer time limit."
+        )
+        return Result(status, _empty_plan(instance, status, [reason]), None, None, runtime, build_time)
+
+    decisions = built.decisions(solver)
+    plan = _plan(instance, data, decisions, status, solver)
+    assert plan.objective.value is not None
+    return Result(status, plan, plan.objective.value, plan.objective.bound, runtime, build_time)
+
+
+def _plan(
+    instance: Instance, data: ProblemData, decisions: Decisions, status: Status, solver: cp_model.CpSolver
+) -> Plan:
+    systems = []
+    for s, system in enumerate(data.systems):
+        chosen = decisions.systems.get(s)
+        if system.cleared:
+            systems.append(PlanSystem(id=system.id, mode=None, start_day=None, end_day=0))
+        elif chosen is None:
+            systems.append(PlanSystem(id=system.id, mode=None, start_day=None, end_day=None))
+        else:
+            mode, start, end = chosen
+            systems.append(PlanSystem(id=system.id, mode=mode, start_day=start, end_day=end))
+    lines = [
+        PlanLine(id=line.id, restart_day=restart)
+        for line, restart in zip(data.lines, decisions.restarts, strict=True)
+    ]
+    production = []
+    for (i, t), shifts in sorted(decisions.shifts.items()):
+        line = data.lines[i]
+        units = decisions.units[i, t]
+        # The model leaves shifts free where units do not need them; report the
+        # fewest shifts that make the units (still >= 1: a restarted line is staffed).
+        fewest = max(1, math.ceil(units / line.rate))
+        production.append(PlanProduction(line=line.id, day=t, shifts=min(shifts, fewest), units=units))
+
+    made = [0] * len(data.lines)
+    for (i, _), units in decisions.units.items():
+        made[i] += units
+    lost_value = lost_units = 0
+    for line, total in zip(data.lines, made, strict=True):
+        value = data.materials[line.output].value
+        if value > 0:
+            lost_value += value * (line.baseline - total)
+            lost_units += line.baseline - total
+    restarts = decisions.restarts
+    makespan = max((r for r in restarts if r is not None), default=0) if None not in restarts else None
+    figures = {"lost_value": lost_value, "lost_units": lost_units, "makespan": makespan}
+    value = figures[data.objective]
+    if value != decisions.objective:
+        raise RuntimeError(
+            f"planner bug: the {data.objective} of the plan recomputes to {value}, "
+            f"the solver reported {decisions.objective}"
+        )
+    bound = value if status == "optimal" else math.ceil(solver.best_objective_bound - 1e-6)
+    return Plan(
+        instance=instance.name,
+        status=status,
+        objective=PlanObjective(kind=instance.objective, value=value, bound=min(bound, value)),
+        lost_value=lost_value,
+        lost_units=lost_units,
+        makespan=makespan,
+        systems=systems,
+        lines=lines,
+        production=production,
+    )
+
+
+def _empty_plan(instance: Instance, status: Status, explanation: list[str]) -> Plan:
+    """The plan file of an instance without a plan: figures null, lists empty, reasons given."""
+    return Plan(
+        instance=instance.name,
+        status=status,
+        objective=PlanObjective(kind=instance.objective, value=None, bound=None),
+        lost_value=None,
+        lost_units=None,
+        makespan=None,
+        explanation=explanation,
+    )
