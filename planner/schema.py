@@ -380,3 +380,11 @@ class Plan(_Model):
 
         rows = [p.model_dump() for p in self.production]
         return pd.DataFrame(rows, columns=["line", "day", "shifts", "units"])
+
+
+def json_schemas() -> dict[str, dict[str, object]]:
+    """File name -> JSON Schema of each format (checked in under models/)."""
+    return {
+        "restart-instance-1.schema.json": Instance.model_json_schema(),
+        "restart-plan-1.schema.json": Plan.model_json_schema(),
+    }

@@ -1,0 +1,57 @@
+"""Shared test helpers: solve with one worker and a fixed seed, and always check the plan."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+from planner.files import parse_instance
+from planner.schema import Instance
+from planner.solve import Result, solve
+from planner.verify import verify
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+EXAMPLES = SHARED / "spec" / "examples"
+
+
+def instance(data: dict[str, Any]) -> Instance:
+    return parse_instance(json.dumps(data))
+
+
+def solve_checked(inst: Instance | dict[str, Any], time_limit: float = 20.0) -> Result:
+    """Solve with one worker and seed 0; the plan must pass the independent checker."""
+    if isinstance(inst, dict):
+        inst = instance(inst)
+    result = solve(inst, time_limit=time_limit, workers=1, seed=0)
+    report = verify(inst, result.plan)
+    assert report.ok, report.summary()
+    if result.plan.has_schedule:
+        assert report.figures is not None
+        figures = {
+            "lost_value": report.figures.lost_value,
+            "lost_units": report.figures.lost_units,
+            "makespan": report.figures.makespan,
+        }
+        assert result.objective == figures[inst.objective]
+    return result
+
+
+def tiny(**changes: Any) -> dict[str, Any]:
+    """One team, one plant working every day, one line 'A' (10 a day, value 1) needing 's' (2 days)."""
+    base: dict[str, Any] = {
+        "format": "restart-instance/1",
+        "name": "tiny",
+        "horizon_days": 10,
+        "resources": [{"id": "team", "capacity": 1}],
+        "systems": [{"id": "s", "name": "s", "duration_days": 2, "demand": {"team": 1}}],
+        "plants": [{"id": "p", "name": "p", "workdays": [0, 1, 2, 3, 4, 5, 6]}],
+        "materials": [{"id": "car", "name": "car", "value": 1}],
+        "lines": [
+            {"id": "A", "name": "A", "plant": "p", "output": "car", "rate_per_shift": 10, "systems": ["s"]}
+        ],
+    }
+    data = copy.deepcopy(base)
+    data.update(changes)
+    return data
