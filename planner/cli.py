@@ -44,19 +44,34 @@ def _solver_options(func: F) -> F:
     """--time-limit, --workers, --seed, --log: defined once, each with an environment variable."""
     options = [
         click.option(
-            "--time-limit", type=click.FloatRange(min=0), default=60.0, show_default=True,
-            envvar="RESTART_PLANNER_TIME_LIMIT", help="Seconds for the whole solve.",
+            "--time-limit",
+            type=click.FloatRange(min=0),
+            default=60.0,
+            show_default=True,
+            envvar="RESTART_PLANNER_TIME_LIMIT",
+            help="Seconds for the whole solve.",
         ),
         click.option(
-            "--workers", type=click.IntRange(min=1), default=2, show_default=True,
-            envvar="RESTART_PLANNER_WORKERS", help="CP-SAT search workers.",
+            "--workers",
+            type=click.IntRange(min=1),
+            default=2,
+            show_default=True,
+            envvar="RESTART_PLANNER_WORKERS",
+            help="CP-SAT search workers.",
         ),
         click.option(
-            "--seed", type=int, default=0, show_default=True,
-            envvar="RESTART_PLANNER_SEED", help="Random seed of the solver.",
+            "--seed",
+            type=int,
+            default=0,
+            show_default=True,
+            envvar="RESTART_PLANNER_SEED",
+            help="Random seed of the solver.",
         ),
         click.option(
-            "--log", is_flag=True, envvar="RESTART_PLANNER_LOG", help="Print the solver's log on stderr.",
+            "--log",
+            is_flag=True,
+            envvar="RESTART_PLANNER_LOG",
+            help="Print the solver's log on stderr.",
         ),
     ]
     for option in reversed(options):
@@ -134,8 +149,12 @@ def verify(instance: Path, plan: Path) -> None:
 
 @main.command()
 @click.option(
-    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("models"),
-    show_default=True, help="Folder for the schema files.",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("models"),
+    show_default=True,
+    help="Folder for the schema files.",
 )
 def schema(out_dir: Path) -> None:
     """Write the JSON Schemas of the instance and plan formats."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from planner.errors import InstanceError
-from planner.schema import Instance, Plan
+from planner.schema import INSTANCE_FORMAT, PLAN_FORMAT, Instance, Plan
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -23,6 +24,18 @@ _MESSAGES = {
     "list_type": "expected a list",
     "dict_type": "expected an object",
     "model_type": "expected an object",
+    "string_pattern_mismatch": "ids may contain only letters, digits and _ . : -",
+    "too_short": "must have at least 1 item",
+    "date_type": "expected a date YYYY-MM-DD",
+}
+_BOUNDS = {
+    "greater_than_equal": "must be at least {ge}",
+    "greater_than": "must be greater than {gt}",
+    "less_than_equal": "must be at most {le}",
+    "less_than": "must be less than {lt}",
+    "literal_error": "must be {expected}",
+    "date_from_datetime_parsing": "expected a date YYYY-MM-DD ({error})",
+    "date_parsing": "expected a date YYYY-MM-DD ({error})",
 }
 
 
@@ -54,12 +67,34 @@ def _load(model: type[M], path: str | Path) -> M:
 
 
 def _parse(model: type[M], text: str | bytes, source: str | None) -> M:
+    if isinstance(text, str):
+        text = text.encode()
+    text = text.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark, as some editors write
+    if not text.strip():
+        raise InstanceError(["the file is empty"], source=source)
+    try:
+        text.decode("utf-8")
+    except UnicodeDecodeError as err:
+        problem = f"the file is not UTF-8 text (byte {err.start}): save it as UTF-8"
+        raise InstanceError([problem], source=source) from None
+    _check_format(model, text, source)
     try:
         return model.model_validate_json(text)
     except ValidationError as err:
         raise InstanceError(located_problems(err), source=source) from None
     except InstanceError as err:
         raise InstanceError(err.problems, source=source) from None
+
+
+def _check_format(model: type[M], text: bytes, source: str | None) -> None:
+    """One clear message for a plan given as an instance (or the reverse), not ten."""
+    expected = {Instance: INSTANCE_FORMAT, Plan: PLAN_FORMAT}.get(model)
+    try:
+        found = json.loads(text).get("format")
+    except (ValueError, AttributeError):
+        return  # pydantic reports the JSON or shape problem itself
+    if expected and found in (INSTANCE_FORMAT, PLAN_FORMAT) and found != expected:
+        raise InstanceError([f"format: this is a {found} file, not {expected}"], source=source)
 
 
 def located_problems(err: ValidationError) -> list[str]:
@@ -70,7 +105,8 @@ def located_problems(err: ValidationError) -> list[str]:
         if kind == "json_invalid":
             problems.append(f"invalid JSON: {detail['ctx'].get('error', detail['msg'])}")
             continue
-        message = _MESSAGES.get(kind, detail["msg"])
+        ctx = detail.get("ctx", {})
+        message = _MESSAGES.get(kind) or _BOUNDS.get(kind, "{msg}").format(msg=detail["msg"], **ctx)
         if kind not in ("missing", "extra_forbidden") and "input" in detail:
             message += f", got {_show(detail['input'])}"
         problems.append(f"{place(detail['loc'])}: {message}")
@@ -81,6 +117,8 @@ def place(loc: tuple[int | str, ...]) -> str:
     """('lines', 3, 'plant') -> 'lines[3].plant'."""
     text = ""
     for part in loc:
+        if part == "[key]":
+            continue  # pydantic's marker for "the key, not the value" of a map
         if isinstance(part, int):
             text += f"[{part}]"
         else:
@@ -89,5 +127,10 @@ def place(loc: tuple[int | str, ...]) -> str:
 
 
 def _show(value: Any) -> str:
-    text = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    """The value as the file spells it: null, true, "3" (not None, True, '3')."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    text = json.dumps(value)
     return text if len(text) <= 40 else text[:37] + "..."

@@ -10,9 +10,9 @@ its place in the file.
 from __future__ import annotations
 
 import graphlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -24,9 +24,14 @@ if TYPE_CHECKING:
 INSTANCE_FORMAT = "restart-instance/1"
 PLAN_FORMAT = "restart-plan/1"
 
+# Counts are capped so that every sum the solver forms stays exact in int64
+# and the objective in a double (2^53); see also _ReferenceCheck._objective_fits.
+MAX_COUNT = 10**9
+EXACT = 2**53
+
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]+$")]
-Day = Annotated[int, Field(ge=0)]
-Count = Annotated[int, Field(ge=0)]
+Day = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Percent = Annotated[int, Field(ge=1, le=100)]
 Weekday = Annotated[int, Field(ge=0, le=6)]
 Demand = dict[Id, Count]
@@ -129,17 +134,17 @@ class Line(_Model):
     name: str
     plant: Id
     output: Id
-    rate_per_shift: Annotated[int, Field(gt=0)]
-    max_shifts: Annotated[int, Field(ge=1)] = 1
-    baseline_shifts: Annotated[int, Field(ge=1)] | None = None
+    rate_per_shift: Annotated[int, Field(gt=0, le=MAX_COUNT)]
+    max_shifts: Annotated[int, Field(ge=1, le=24)] = 1
+    baseline_shifts: Annotated[int, Field(ge=1, le=24)] | None = None
     crew_per_shift: dict[Id, Count] = {}
-    inputs: dict[Id, Annotated[int, Field(gt=0)]] = {}
+    inputs: dict[Id, Annotated[int, Field(gt=0, le=MAX_COUNT)]] = {}
     systems: list[Id] = []
     ramp_up_percent: list[Percent] = []
     commissioning: Commissioning | None = None
     after_lines: list[Id] = []
     release_day: Day = 0
-    fixed_restart: int | None = None
+    fixed_restart: Annotated[int, Field(ge=-MAX_COUNT)] | None = None
 
     @property
     def baseline(self) -> int:
@@ -175,6 +180,16 @@ class Instance(_Model):
         return self
 
 
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+class _HasDay(Protocol):
+    @property
+    def day(self) -> int: ...
+
+
 class _ReferenceCheck:
     """The whole-file rules: ids, references, cycles, cross-field limits."""
 
@@ -204,7 +219,7 @@ class _ReferenceCheck:
                 self._add(f"{here}.modes", "give either modes or duration_days + demand, not both")
             if sys.demand is not None and sys.duration_days is None and sys.modes is None:
                 self._add(f"{here}.duration_days", "missing field (demand is given)")
-            if not sys.mode_list and not sys.cleared:
+            elif not sys.mode_list and not sys.cleared:
                 self._add(here, "needs duration_days or modes (or cleared: true)")
             if sys.cleared and sys.fixed_start is not None:
                 self._add(f"{here}.fixed_start", "a system already cleared cannot have a fixed start")
@@ -213,7 +228,7 @@ class _ReferenceCheck:
                     self._refs(f"{here}.modes[{k}].demand", mode.demand, resources, "resource")
             elif sys.demand is not None:
                 self._refs(f"{here}.demand", sys.demand, resources, "resource")
-        self._acyclic("systems", "after", {s.id: s.after for s in inst.systems})
+        self._acyclic("systems", "after", inst.systems)
 
         for i, plant in enumerate(inst.plants):
             here = f"plants[{i}]"
@@ -268,13 +283,28 @@ class _ReferenceCheck:
                     f"{here}.fixed_restart",
                     f"{line.fixed_restart} is not a day of the horizon (0..{inst.horizon_days - 1})",
                 )
-        self._acyclic("lines", "after_lines", {ln.id: ln.after_lines for ln in inst.lines})
+        self._acyclic("lines", "after_lines", inst.lines)
+        self._objective_fits()
         return self.found
+
+    def _objective_fits(self) -> None:
+        """The largest objective must be exact in a double: the solver reports it as one."""
+        values = {m.id: m.value for m in self.inst.materials}
+        largest = sum(
+            max(values.get(ln.output, 0), 1) * ln.rate_per_shift * ln.baseline * self.inst.horizon_days
+            for ln in self.inst.lines
+        )
+        if largest >= EXACT:
+            self._add(
+                "lines",
+                f"the lost value could reach {largest:.3g}, beyond what the solver counts exactly "
+                "(2^53): give values in a larger money unit or rates in larger batches",
+            )
 
     def _add(self, place: str, message: str) -> None:
         self.found.append(f"{place}: {message}")
 
-    def _unique_ids(self, name: str, items: list[Resource] | list[System] | list[Plant] | list[Material] | list[Line]) -> None:
+    def _unique_ids(self, name: str, items: Sequence[_HasId]) -> None:
         first: dict[str, int] = {}
         for i, item in enumerate(items):
             if item.id in first:
@@ -287,21 +317,35 @@ class _ReferenceCheck:
             if ref not in known:
                 self._add(f"{place}.{ref}" if keyed else place, f"unknown {kind} '{ref}'")
 
-    def _one_per_day(self, place: str, changes: list[CapacityChange] | list[SupplyChange]) -> None:
+    def _one_per_day(self, place: str, changes: Sequence[_HasDay]) -> None:
         days: set[int] = set()
         for k, change in enumerate(changes):
             if change.day in days:
                 self._add(f"{place}[{k}].day", f"a second change on day {change.day}")
             days.add(change.day)
 
-    def _acyclic(self, name: str, field: str, graph: dict[str, list[str]]) -> None:
-        known = {node: [p for p in preds if p in graph and p != node] for node, preds in graph.items()}
-        try:
-            graphlib.TopologicalSorter(known).prepare()
-        except graphlib.CycleError as err:
-            cycle: list[str] = list(reversed(err.args[1]))
-            index = list(graph).index(cycle[0])
-            self._add(f"{name}[{index}].{field}", "cycle " + " -> ".join(cycle))
+    def _acyclic(self, name: str, field: str, items: Sequence[_HasId]) -> None:
+        """Report every cycle, each at the first item on it (in file order)."""
+        position: dict[str, int] = {}
+        graph: dict[str, list[str]] = {}
+        for i, item in enumerate(items):
+            position.setdefault(item.id, i)
+            graph.setdefault(item.id, [])
+            graph[item.id] += getattr(item, field)
+        graph = {node: [p for p in preds if p in graph and p != node] for node, preds in graph.items()}
+        while True:
+            try:
+                graphlib.TopologicalSorter(graph).prepare()
+                return
+            except graphlib.CycleError as err:
+                cycle: list[str] = list(reversed(err.args[1]))[:-1]
+                first = min(cycle, key=position.__getitem__)
+                at = cycle.index(first)
+                cycle = cycle[at:] + cycle[:at] + [first]
+                self._add(f"{name}[{position[first]}].{field}", "cycle " + " -> ".join(cycle))
+                for node in cycle:  # drop the cycle, then look for another
+                    graph.pop(node, None)
+                graph = {node: [p for p in preds if p in graph] for node, preds in graph.items()}
 
 
 # --- plan ---------------------------------------------------------------------

@@ -15,7 +15,7 @@ from planner.errors import SolveError
 from planner.infeasibility import structural_reasons
 from planner.schema import Instance, Plan, PlanLine, PlanObjective, PlanProduction, PlanSystem, Status
 
-_STATUS: dict[int, Status] = {
+_STATUS: dict[cp_model.CpSolverStatus, Status] = {
     cp_model.OPTIMAL: "optimal",
     cp_model.FEASIBLE: "feasible",
     cp_model.INFEASIBLE: "infeasible",
@@ -65,7 +65,9 @@ def solve(
         reasons = structural_reasons(instance)
         if reasons:
             elapsed = time.perf_counter() - started
-            return Result("infeasible", _empty_plan(instance, "infeasible", reasons), None, None, elapsed, 0.0)
+            return Result(
+                "infeasible", _empty_plan(instance, "infeasible", reasons), None, None, elapsed, 0.0
+            )
 
     data = ProblemData.from_instance(instance)
     built = RestartModel(data)
@@ -136,19 +138,20 @@ def _plan(
         made[i] += units
     lost_value = lost_units = 0
     for line, total in zip(data.lines, made, strict=True):
-        value = data.materials[line.output].value
-        if value > 0:
-            lost_value += value * (line.baseline - total)
+        worth = data.materials[line.output].value
+        if worth > 0:
+            lost_value += worth * (line.baseline - total)
             lost_units += line.baseline - total
     restarts = decisions.restarts
     makespan = max((r for r in restarts if r is not None), default=0) if None not in restarts else None
     figures = {"lost_value": lost_value, "lost_units": lost_units, "makespan": makespan}
-    value = figures[data.objective]
-    if value != decisions.objective:
+    reported = figures[data.objective]
+    if reported is None or reported != decisions.objective:
         raise RuntimeError(
-            f"planner bug: the {data.objective} of the plan recomputes to {value}, "
+            f"planner bug: the {data.objective} of the plan recomputes to {reported}, "
             f"the solver reported {decisions.objective}"
         )
+    value: int = reported
     bound = value if status == "optimal" else math.ceil(solver.best_objective_bound - 1e-6)
     return Plan(
         instance=instance.name,

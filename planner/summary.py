@@ -11,14 +11,13 @@ from planner.solve import Result
 def summary(instance: Instance, result: Result) -> str:
     """Status, objective, bound, gap, time, then one row a line with its restart day."""
     plan = result.plan
-    out = [f"{instance.name}: {result.status} in {result.runtime:.2f} s (model built in {result.build_time:.2f} s)"]
+    times = f"{result.runtime:.2f} s (model built in {result.build_time:.2f} s)"
+    out = [f"{instance.name}: {result.status} in {times}"]
     if not plan.has_schedule:
         out += [f"  - {reason}" for reason in result.explanation]
         return "\n".join(out)
     gap = result.gap if result.gap is not None else 0.0
-    out.append(
-        f"objective {plan.objective.kind} = {result.objective}, bound {result.bound}, gap {gap:.2%}"
-    )
+    out.append(f"objective {plan.objective.kind} = {result.objective}, bound {result.bound}, gap {gap:.2%}")
     out.append(f"lost value {plan.lost_value}, lost units {plan.lost_units}, makespan {plan.makespan}")
     width = max([len(ln.id) for ln in plan.lines] + [4])
     out.append(f"{'line':<{width}}  restart")

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from helpers import EXAMPLES, tiny
+
 from planner.cli import main
 from planner.files import load_instance, load_plan, parse_plan
 from planner.verify import verify
@@ -93,7 +93,8 @@ def test_schema_writes_both_formats(tmp_path: Path) -> None:
 
 def test_solver_options_read_their_environment_variables(tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        main, ["solve", str(EXAMPLE), "-o", str(tmp_path / "p.json")],
+        main,
+        ["solve", str(EXAMPLE), "-o", str(tmp_path / "p.json")],
         env={"RESTART_PLANNER_WORKERS": "0"},
     )
     assert result.exit_code == 2  # click rejects workers 0: the variable was read

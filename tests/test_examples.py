@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from helpers import EXAMPLES, solve_checked
+
 from planner.files import load_instance
 
 

@@ -111,6 +111,10 @@ class Constraints:
                     model.add_implication(before, after)
             if self.data.objective == "makespan":
                 model.add(lv.restarted == 1)
+            # Redundant for a free restart (running[l,t] is 0 before this day),
+            # but a fixed restart has constant `running` and must still obey it.
+            earliest = max(line.release, line.commissioning_days)
+            model.add(lv.restart >= earliest).only_enforce_if(lv.restarted)
             for s in line.systems:
                 if self.data.systems[s].cleared:
                     continue
@@ -156,9 +160,7 @@ class Constraints:
             k = t - line.fixed_restart
             return line.ramp[k] if k < len(line.ramp) else None
         withheld = [
-            (full - cap) * lv.starts[t - k]
-            for k, cap in enumerate(line.ramp)
-            if t - k >= 0 and cap < full
+            (full - cap) * lv.starts[t - k] for k, cap in enumerate(line.ramp) if t - k >= 0 and cap < full
         ]
         return full * lv.on[t] - sum(withheld)
 
@@ -167,7 +169,9 @@ class Constraints:
     def _c6_staff(self) -> None:
         """C6: per plant, pool and day, crew x shifts of its lines within the headcount."""
         for p, plant in enumerate(self.data.plants):
-            members = [(line, lv) for line, lv in zip(self.data.lines, self.lines, strict=True) if line.plant == p]
+            members = [
+                (line, lv) for line, lv in zip(self.data.lines, self.lines, strict=True) if line.plant == p
+            ]
             for pool, headcount in plant.staff.items():
                 crews = [(line.crew[pool], lv) for line, lv in members if pool in line.crew]
                 if not crews:

@@ -8,7 +8,9 @@ from ortools.sat.python import cp_model
 
 from planner.data import LineData, ProblemData, SystemData
 
-LinearExpr = cp_model.LinearExprT
+# Plain ints and CP-SAT expressions mix freely; ortools' own alias also admits
+# numpy integers, which its operator stubs then reject.
+LinearExpr = cp_model.LinearExpr | int
 
 
 @dataclass
@@ -52,8 +54,7 @@ def make_system_vars(model: cp_model.CpModel, data: ProblemData, s: SystemData) 
     horizon = data.horizon
     must = data.objective == "makespan" or s.fixed_start is not None
     present = model.new_constant(1) if must else model.new_bool_var(f"cleared[{s.id}]")
-    lo = s.fixed_start if s.fixed_start is not None else s.release
-    lo = min(lo, horizon)
+    lo = min(s.release, horizon)  # a fixed start is pinned in C1, so one before release fails there
     start = model.new_int_var(lo, horizon, f"start[{s.id}]")
     end = model.new_int_var(lo, horizon, f"end[{s.id}]")
     if len(s.modes) == 1:
@@ -82,15 +83,14 @@ def make_line_vars(model: cp_model.CpModel, data: ProblemData, line: LineData) -
             on = [int(t >= line.fixed_restart) for t in range(horizon)]
         else:
             on = [
-                model.new_bool_var(f"running[{line.id},{t}]") if t >= earliest else 0
-                for t in range(horizon)
+                model.new_bool_var(f"running[{line.id},{t}]") if t >= earliest else 0 for t in range(horizon)
             ]
         starts = [_difference(model, on, t, f"restart_on[{line.id},{t}]") for t in range(horizon)]
         restart_var = model.new_int_var(0, horizon, f"restart[{line.id}]")
         model.add(restart_var == horizon - sum(on))
         restart = restart_var
         last = on[-1]
-        restarted = last if isinstance(last, cp_model.IntVar) else model.new_constant(int(last))
+        restarted = last if isinstance(last, cp_model.IntVar) else model.new_constant(int(last))  # type: ignore[arg-type]
 
     top = line.full_rate
     shifts = {}

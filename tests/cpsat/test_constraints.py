@@ -107,8 +107,15 @@ def test_c2_commissioning_competes_with_clearance_for_the_team() -> None:
     data["materials"] = [{"id": "car", "name": "car", "value": 1}]
     commissioning = {"days": 1, "demand": {"team": 1}}
     data["lines"] = [
-        {"id": n, "name": n, "plant": "p", "output": "car", "rate_per_shift": 10,
-         "systems": [s], "commissioning": commissioning}
+        {
+            "id": n,
+            "name": n,
+            "plant": "p",
+            "output": "car",
+            "rate_per_shift": 10,
+            "systems": [s],
+            "commissioning": commissioning,
+        }
         for n, s in (("A", "sa"), ("B", "sb"))
     ]
     result = solve_checked(data)
@@ -118,7 +125,8 @@ def test_c2_commissioning_competes_with_clearance_for_the_team() -> None:
 def test_c2_modes_trade_duration_for_crew() -> None:
     data = tiny(resources=[{"id": "team", "capacity": 2}])
     data["systems"][0] = {
-        "id": "s", "name": "s",
+        "id": "s",
+        "name": "s",
         "modes": [{"duration_days": 4, "demand": {"team": 1}}, {"duration_days": 1, "demand": {"team": 2}}],
     }
     result = solve_checked(data)
@@ -179,10 +187,23 @@ def test_c4_restarted_line_runs_a_shift_even_without_parts() -> None:
         {"id": "axle", "name": "axle"},
     ]
     data["lines"] = [
-        {"id": "A", "name": "A", "plant": "p", "output": "car", "rate_per_shift": 10,
-         "crew_per_shift": {"ops": 1}},
-        {"id": "B", "name": "B", "plant": "p", "output": "van", "rate_per_shift": 10,
-         "crew_per_shift": {"ops": 1}, "inputs": {"axle": 1}},
+        {
+            "id": "A",
+            "name": "A",
+            "plant": "p",
+            "output": "car",
+            "rate_per_shift": 10,
+            "crew_per_shift": {"ops": 1},
+        },
+        {
+            "id": "B",
+            "name": "B",
+            "plant": "p",
+            "output": "van",
+            "rate_per_shift": 10,
+            "crew_per_shift": {"ops": 1},
+            "inputs": {"axle": 1},
+        },
     ]
     result = solve_checked(data)
     assert result.objective == 200  # B makes nothing either way: 40 vans x 5
