@@ -161,7 +161,8 @@ class Instance(_Model):
 
     format: Literal["restart-instance/1"]
     name: str
-    start_date: date | None = None
+    # Not strict, so that a library caller may pass an ISO string as the file does.
+    start_date: Annotated[date, Field(strict=False)] | None = None
     horizon_days: Annotated[int, Field(ge=1, le=3650)]
     objective: Objective = "lost_value"
     resources: list[Resource] = []
