@@ -48,6 +48,9 @@ class Constraints:
                 model.add(sum(sv.modes) == sv.present)
             if system.fixed_start is not None:
                 model.add(sv.start == system.fixed_start)
+            if system.release > self.data.horizon:
+                # start's domain stops at H: a release past it means "never cleared".
+                model.add(sv.present == 0)
             # An uncleared system's times mean nothing; pinning them removes
             # symmetric solutions the search would otherwise wander through.
             model.add(sv.start == sv.earliest).only_enforce_if(~sv.present)

@@ -59,4 +59,6 @@ class RestartModel:
                 if n > 0:
                     shifts[i, t] = n
                     units[i, t] = solver.value(var)
-        return Decisions(systems, restarts, units, shifts, int(solver.objective_value))
+        # The objective's value from its expression, exactly: `objective_value` is a
+        # double and came back as 1.9999999999999996 for a makespan of 2.
+        return Decisions(systems, restarts, units, shifts, int(solver.value(self.objective)))
