@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from helpers import EXAMPLES, tiny
 
 from planner.cli import main
 from planner.files import load_instance, load_plan, parse_plan
 from planner.verify import verify
+
+from helpers import EXAMPLES, tiny
 
 EXAMPLE = EXAMPLES / "01-precedence-and-one-team.json"
 

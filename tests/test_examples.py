@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import EXAMPLES, solve_checked
 
 from planner.files import load_instance
+
+from helpers import EXAMPLES, solve_checked
 
 
 def stated_optima() -> dict[str, tuple[str, int]]:

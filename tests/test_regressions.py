@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import solve_checked
 from planner.files import load_instance
+
+from helpers import solve_checked
 
 REGRESSIONS = sorted((Path(__file__).parent / "data" / "regressions").glob("*.json"))
 
