@@ -16,7 +16,9 @@ feasible as far as a cheap reasoning allows; a few may still turn out
 infeasible, which is fine.
 
 `brute_force_optimum(instance)` computes the optimum of an instance with a
-single line and no system by enumeration, as an independent cross-check.
+single line and no system by enumeration, as an independent cross-check;
+`relaxed_dict` and `reordered_dict` make metamorphic variants (an optimum no
+worse, the same optimum).
 """
 
 from __future__ import annotations

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import Any
 
 import pytest
 
-from planner.schema import Instance, Plan
+from planner import Instance, Result, VerifyReport, solve, verify
 
 from random_instances import (
     FEATURES,
@@ -22,27 +23,26 @@ from random_instances import (
     feature_flags,
     random_instance,
     random_instance_dict,
+    relaxed_dict,
+    reordered_dict,
     trap_of,
 )
 
-PROPERTY_SEEDS = range(120)
-BRUTE_FORCE_SEEDS = range(60)
+PROPERTY_SEEDS = range(300)
+METAMORPHIC_SEEDS = range(150)
+BRUTE_FORCE_SEEDS = range(200)
 COVERAGE_SEEDS = range(200)
 
 # Filled by the property test, read by `test_property_seeds_mean_something`.
 _STATUSES: dict[int, str] = {}
 
 
-def _solve(instance: Instance):  # type: ignore[no-untyped-def]
-    from planner import solve
-
-    return solve(instance, time_limit=10, workers=1, seed=0)
+def _solve(instance: Instance, **options: Any) -> Result:
+    return solve(instance, time_limit=10, workers=1, seed=0, **options)
 
 
-def _verify(instance: Instance, plan: Plan):  # type: ignore[no-untyped-def]
-    from planner.verify import verify
-
-    return verify(instance, plan)
+def _violations(report: VerifyReport) -> str:
+    return "\n".join(str(v) for v in report.violations)
 
 
 # --- the generator --------------------------------------------------------------------------
@@ -95,9 +95,8 @@ def test_solved_plan_passes_the_checker(seed: int) -> None:
     result = _solve(instance)
     _STATUSES[seed] = result.status
     plan = result.plan
-    report = _verify(instance, plan)
-    shown = "\n".join(str(v) for v in report.violations)
-    assert report.ok, f"seed {seed}: the checker rejects the plan:\n{shown}"
+    report = verify(instance, plan)
+    assert report.ok, f"seed {seed}: the checker rejects the plan:\n{_violations(report)}"
     assert result.status in ("optimal", "infeasible"), f"seed {seed}: not proven ({result.status})"
     assert plan.status == result.status
     assert plan.objective.kind == instance.objective
@@ -133,11 +132,49 @@ def test_property_seeds_mean_something() -> None:
     assert counts["infeasible"] >= 5, counts
 
 
+@pytest.mark.parametrize("seed", METAMORPHIC_SEEDS)
+def test_search_agrees_with_structural_checks(seed: int) -> None:
+    """Structural reasons never call a feasible instance infeasible; the search alone agrees."""
+    instance = random_instance(seed)
+    checked = _solve(instance)
+    searched = _solve(instance, structural_checks=False)
+    report = verify(instance, searched.plan)
+    assert report.ok, f"seed {seed}: without structural checks:\n{_violations(report)}"
+    assert (searched.status, searched.objective) == (checked.status, checked.objective), checked.explanation
+
+
+@pytest.mark.parametrize("seed", METAMORPHIC_SEEDS)
+def test_relaxing_the_instance_never_hurts(seed: int) -> None:
+    """More capacity, staff and parts and no release days: every plan stays a plan, so no worse optimum."""
+    d = random_instance_dict(seed)
+    original = _solve(Instance.model_validate_json(json.dumps(d)))
+    relaxed_instance = Instance.model_validate_json(json.dumps(relaxed_dict(d)))
+    relaxed = _solve(relaxed_instance)
+    report = verify(relaxed_instance, relaxed.plan)
+    assert report.ok, f"seed {seed} relaxed:\n{_violations(report)}"
+    if original.status == "optimal":
+        assert relaxed.status == "optimal", f"seed {seed}: relaxed is {relaxed.status}"
+        assert relaxed.objective <= original.objective
+
+
+@pytest.mark.parametrize("seed", METAMORPHIC_SEEDS)
+def test_list_order_does_not_change_the_optimum(seed: int) -> None:
+    d = random_instance_dict(seed)
+    original = _solve(Instance.model_validate_json(json.dumps(d)))
+    flipped_instance = Instance.model_validate_json(json.dumps(reordered_dict(d)))
+    flipped = _solve(flipped_instance)
+    report = verify(flipped_instance, flipped.plan)
+    assert report.ok, f"seed {seed} reordered:\n{_violations(report)}"
+    assert (flipped.status, flipped.objective) == (original.status, original.objective)
+
+
 @pytest.mark.parametrize("seed", BRUTE_FORCE_SEEDS)
 def test_one_line_optimum_matches_brute_force(seed: int) -> None:
     instance = random_instance(seed, n_lines=1, n_systems=0)
     expected = brute_force_optimum(instance)
     result = _solve(instance)
+    report = verify(instance, result.plan)
+    assert report.ok, f"seed {seed}:\n{_violations(report)}"
     if expected is None:
         assert result.status == "infeasible", f"seed {seed}: brute force finds no plan"
     else:
