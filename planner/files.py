@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -81,7 +82,13 @@ def _parse(model: type[M], text: str | bytes, source: str | None) -> M:
     try:
         return model.model_validate_json(text)
     except ValidationError as err:
-        raise InstanceError(located_problems(err), source=source) from None
+        problems = located_problems(err)
+        if model is Instance:
+            try:
+                problems += _references_despite(err, text)
+            except (KeyError, IndexError, TypeError, AttributeError):
+                pass  # best effort on a file already known to be broken: its field errors stand
+        raise InstanceError(problems, source=source) from None
     except InstanceError as err:
         raise InstanceError(err.problems, source=source) from None
 
@@ -95,6 +102,104 @@ def _check_format(model: type[M], text: bytes, source: str | None) -> None:
         return  # pydantic reports the JSON or shape problem itself
     if expected and found in (INSTANCE_FORMAT, PLAN_FORMAT) and found != expected:
         raise InstanceError([f"format: this is a {found} file, not {expected}"], source=source)
+
+
+_LISTS = {
+    "resources": "resource",
+    "systems": "system",
+    "plants": "plant",
+    "materials": "material",
+    "lines": "line",
+}
+_PLACE = re.compile(r"\b(resources|systems|plants|materials|lines)\[(\d+)\]")
+_UNKNOWN = re.compile(r"unknown (resource|system|plant|material|line) '([^']*)'")
+
+
+_REPAIRABLE = {
+    "int_type",
+    "int_parsing",
+    "int_from_float",
+    "greater_than",
+    "greater_than_equal",
+    "less_than",
+    "less_than_equal",
+    "extra_forbidden",
+}
+
+
+def _references_despite(err: ValidationError, text: bytes) -> list[str]:
+    """The whole-file problems that field errors would otherwise hide.
+
+    A bad number is replaced by 1 (valid for every count here) and an unknown
+    field removed; an item with any other field error is left out. The reference
+    rules then run on the result; places are mapped back to the file's positions,
+    and references to left-out items are not reported as unknown.
+    """
+    if any(detail["type"] == "json_invalid" for detail in err.errors()):
+        return []
+    raw = json.loads(text)
+    flawed = set()
+    for detail in err.errors():
+        loc = detail["loc"]
+        if len(loc) > 2 and loc[0] in _LISTS:
+            flawed.add(f"{loc[0]}[{loc[1]}]")
+        if detail["type"] in _REPAIRABLE and len(loc) > 2:
+            _repair(raw, loc, remove=detail["type"] == "extra_forbidden")
+    try:
+        Instance.model_validate(raw)
+        problems = []
+    except InstanceError as found:
+        problems = found.problems
+    except ValidationError as again:
+        problems = _references_without(again, raw)
+    # On an item with a field error, only dangling references are sure to be
+    # news: its cross-field rules may just echo the field error.
+    return [p for p in problems if _UNKNOWN.search(p) or _item(p) not in flawed]
+
+
+def _item(problem: str) -> str | None:
+    """'lines[3]' for 'lines[3].plant: ...'."""
+    match = _PLACE.match(problem)
+    return match[0] if match else None
+
+
+def _repair(raw: Any, loc: tuple[int | str, ...], *, remove: bool) -> None:
+    *path, last = loc
+    for part in path:
+        raw = raw[part]
+    if remove:
+        del raw[last]
+    else:
+        raw[last] = 1
+
+
+def _references_without(err: ValidationError, raw: dict[str, Any]) -> list[str]:
+    bad: dict[str, set[int]] = {name: set() for name in _LISTS}
+    for detail in err.errors():
+        loc = detail["loc"]
+        if len(loc) < 2 or loc[0] not in _LISTS or not isinstance(loc[1], int):
+            return []  # a top-level field is wrong: the references cannot be judged
+        bad[str(loc[0])].add(loc[1])
+    positions: dict[str, list[int]] = {}
+    left_out: set[tuple[str, str]] = set()
+    for name, kind in _LISTS.items():
+        items = raw.get(name, [])
+        positions[name] = [i for i in range(len(items)) if i not in bad[name]]
+        raw[name] = [items[i] for i in positions[name]]
+        left_out |= {(kind, items[i].get("id")) for i in bad[name] if isinstance(items[i], dict)}
+    try:
+        Instance.model_validate(raw)
+        return []
+    except InstanceError as found:
+        problems = found.problems
+    except ValidationError:
+        return []
+
+    def original(match: re.Match[str]) -> str:
+        return f"{match[1]}[{positions[match[1]][int(match[2])]}]"
+
+    kept = [p for p in problems if not any(m.groups() in left_out for m in _UNKNOWN.finditer(p))]
+    return [_PLACE.sub(original, p) for p in kept]
 
 
 def located_problems(err: ValidationError) -> list[str]:
