@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from pathlib import Path
@@ -84,10 +85,9 @@ def _parse(model: type[M], text: str | bytes, source: str | None) -> M:
     except ValidationError as err:
         problems = located_problems(err)
         if model is Instance:
-            try:
+            # Best effort on a file already known to be broken: its field errors stand.
+            with contextlib.suppress(KeyError, IndexError, TypeError, AttributeError):
                 problems += _references_despite(err, text)
-            except (KeyError, IndexError, TypeError, AttributeError):
-                pass  # best effort on a file already known to be broken: its field errors stand
         raise InstanceError(problems, source=source) from None
     except InstanceError as err:
         raise InstanceError(err.problems, source=source) from None
