@@ -1,5 +1,5 @@
 """The CP-SAT model: variables, constraints C1..C7, objective (models/formulation.md)."""
 
-from planner.cpsat.model import Decisions, RestartModel
+from planner.cpsat.model import Decisions, RestartModel, decisions_from_plan
 
-__all__ = ["Decisions", "RestartModel"]
+__all__ = ["Decisions", "RestartModel", "decisions_from_plan"]

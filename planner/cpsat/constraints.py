@@ -27,6 +27,7 @@ class Constraints:
         self.data = data
         self.systems = systems
         self.lines = lines
+        self.stock: dict[tuple[int, int], cp_model.IntVar] = {}  # (material, day), for hints
 
     def add_constraints(self) -> None:
         self._c1_precedence()
@@ -212,6 +213,7 @@ class Constraints:
                 model.add(left >= 0)
                 stock = model.new_int_var(0, top, f"stock[{material.id},{t}]")
                 model.add(stock == left + sum(produced))
+                self.stock[m, t] = stock
                 previous = stock
 
     def _delivered(self, m: int, t: int) -> LinearExpr:

@@ -10,6 +10,7 @@ from planner.cpsat.constraints import Constraints
 from planner.cpsat.objective import set_objective
 from planner.cpsat.variables import LineVars, SystemVars, make_line_vars, make_system_vars
 from planner.data import ProblemData
+from planner.schema import Plan
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,69 @@ class RestartModel:
             if not system.cleared
         }
         self.lines: list[LineVars] = [make_line_vars(self.model, data, line) for line in data.lines]
-        Constraints(self.model, data, self.systems, self.lines).add_constraints()
+        constraints = Constraints(self.model, data, self.systems, self.lines)
+        constraints.add_constraints()
+        self.stock = constraints.stock
         self.objective = set_objective(self.model, data, self.lines)
+
+    def warmstart(self, plan: Decisions) -> None:
+        """Hint every decision variable with `plan` (old hints are cleared first).
+
+        Derived variables (running days, restart-day flags, stocks, ordering
+        gates, the makespan) are hinted with the values the plan implies, so a
+        feasible plan is a complete, feasible hint.
+        """
+        data = self.data
+        self.model.clear_hints()  # type: ignore[no-untyped-call]
+        horizon = data.horizon
+        model = _Hints(self.model)
+        for s, sv in self.systems.items():
+            chosen = plan.systems.get(s)
+            model.add_hint(sv.present, chosen is not None)
+            for k, lit in enumerate(sv.modes):
+                if lit is not sv.present:
+                    model.add_hint(lit, chosen is not None and chosen[0] == k)
+            start, end = (chosen[1], chosen[2]) if chosen else (sv.earliest, sv.earliest)
+            model.add_hint(sv.start, start)
+            model.add_hint(sv.end, end)
+            for day, lit in sv.done_by.items():
+                model.add_hint(lit, chosen is not None and chosen[2] <= day)
+        for i, lv in enumerate(self.lines):
+            restart = plan.restarts[i]
+            first = horizon if restart is None else restart
+            if isinstance(lv.restart, cp_model.IntVar):
+                model.add_hint(lv.restart, first)
+            for t, (running, starting) in enumerate(zip(lv.on, lv.starts, strict=True)):
+                if isinstance(running, cp_model.IntVar):
+                    model.add_hint(running, t >= first)
+                if isinstance(starting, cp_model.IntVar):
+                    model.add_hint(starting, t == first)
+            for t, var in lv.shifts.items():
+                model.add_hint(var, plan.shifts.get((i, t), 0))
+                model.add_hint(lv.units[t], plan.units.get((i, t), 0))
+        for (m, t), var in self.stock.items():
+            model.add_hint(var, self._stock(plan, m, t))
+        if data.objective == "makespan" and isinstance(self.objective, cp_model.IntVar):
+            model.add_hint(self.objective, max([r for r in plan.restarts if r is not None], default=0))
+
+    def _stock(self, plan: Decisions, m: int, day: int) -> int:
+        """Stock of material m at the end of `day` under `plan`, deliveries at their maximum."""
+        data = self.data
+        material = data.materials[m]
+        stock = material.on_hand
+        gate = material.ordering_system
+        for t in range(day + 1):
+            open_from = 0
+            if gate is not None and not data.systems[gate].cleared:
+                chosen = plan.systems.get(gate)
+                open_from = data.horizon if chosen is None else chosen[2]
+            delivered = material.supply[t] if gate is None or t - material.lead_days >= open_from else 0
+            for i, line in enumerate(data.lines):
+                made = plan.units.get((i, t), 0)
+                stock += made if line.output == m else 0
+                stock -= line.inputs.get(m, 0) * made
+            stock += delivered
+        return stock
 
     def decisions(self, solver: cp_model.CpSolver) -> Decisions:
         """Read the decisions of the solver's best solution."""
@@ -62,3 +124,38 @@ class RestartModel:
         # The objective's value from its expression, exactly: `objective_value` is a
         # double and came back as 1.9999999999999996 for a makespan of 2.
         return Decisions(systems, restarts, units, shifts, int(solver.value(self.objective)))
+
+
+class _Hints:
+    """Adds each variable's hint once; constants (which CP-SAT shares) need none."""
+
+    def __init__(self, model: cp_model.CpModel) -> None:
+        self.model = model
+        self.done: set[int] = set()
+
+    def add_hint(self, var: cp_model.IntVar, value: int | bool) -> None:
+        if var.index in self.done or len(set(var.proto.domain)) == 1:
+            return
+        self.done.add(var.index)
+        self.model.add_hint(var, value)
+
+
+def decisions_from_plan(data: ProblemData, plan: Plan) -> Decisions:
+    """The decisions of a plan file (by id) in the model's indices, e.g. for a warm start."""
+    sys_index = {s.id: i for i, s in enumerate(data.systems)}
+    line_index = {ln.id: i for i, ln in enumerate(data.lines)}
+    systems: dict[int, tuple[int, int, int] | None] = {}
+    for row in plan.systems:
+        s = sys_index[row.id]
+        if data.systems[s].cleared:
+            continue
+        if row.mode is None or row.start_day is None or row.end_day is None:
+            systems[s] = None
+        else:
+            systems[s] = (row.mode, row.start_day, row.end_day)
+    restarts: list[int | None] = [None] * len(data.lines)
+    for line in plan.lines:
+        restarts[line_index[line.id]] = line.restart_day
+    units = {(line_index[p.line], p.day): p.units for p in plan.production}
+    shifts = {(line_index[p.line], p.day): p.shifts for p in plan.production}
+    return Decisions(systems, restarts, units, shifts, plan.objective.value or 0)
