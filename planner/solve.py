@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from planner.cpsat.model import Decisions, RestartModel
+from planner.cpsat.model import Decisions, RestartModel, decisions_from_plan
 from planner.data import ProblemData
 from planner.errors import SolveError
 from planner.infeasibility import structural_reasons
@@ -54,11 +54,13 @@ def solve(
     seed: int = 0,
     log: bool = False,
     structural_checks: bool = True,
+    hint: Plan | None = None,
 ) -> Result:
     """Plan the restart of `instance`.
 
     With `structural_checks` (the default), reasons that prove the instance
-    infeasible are looked for first and returned without a search.
+    infeasible are looked for first and returned without a search. A `hint`
+    plan (of this instance, with a schedule) warm-starts the search.
     """
     started = time.perf_counter()
     if structural_checks:
@@ -71,6 +73,8 @@ def solve(
 
     data = ProblemData.from_instance(instance)
     built = RestartModel(data)
+    if hint is not None and hint.has_schedule:
+        built.warmstart(decisions_from_plan(data, hint))
     build_time = time.perf_counter() - started
 
     solver = cp_model.CpSolver()

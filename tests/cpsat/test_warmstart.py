@@ -7,6 +7,8 @@ from ortools.sat.python import cp_model
 
 from planner.cpsat import RestartModel, decisions_from_plan
 from planner.data import ProblemData
+from planner.solve import solve
+from planner.verify import verify
 
 from helpers import solve_checked
 from random_instances import random_instance
@@ -45,3 +47,11 @@ def test_warmstart_clears_the_previous_hint() -> None:
     first = len(built.model.proto.solution_hint.vars)
     built.warmstart(decisions)
     assert len(built.model.proto.solution_hint.vars) == first
+
+
+def test_solve_with_a_hint_reaches_the_same_optimum() -> None:
+    instance = random_instance(3)
+    first = solve_checked(instance)
+    again = solve(instance, time_limit=10, workers=1, seed=0, hint=first.plan)
+    assert verify(instance, again.plan).ok
+    assert (again.status, again.objective) == (first.status, first.objective)
