@@ -33,6 +33,7 @@ class Result:
     bound: int | None  # proven lower bound on it
     runtime: float  # seconds, model building included
     build_time: float  # seconds spent building the model
+    time_to_best: float | None = None  # seconds from the start to the last improving plan
 
     @property
     def gap(self) -> float | None:
@@ -85,7 +86,8 @@ def solve(
     if log:
         solver.parameters.log_to_stdout = False
         solver.log_callback = lambda line: print(line, file=sys.stderr)
-    code = solver.solve(built.model)
+    progress = _Progress(started)
+    code = solver.solve(built.model, progress)
     runtime = time.perf_counter() - started
 
     if code == cp_model.MODEL_INVALID:
@@ -108,7 +110,20 @@ def solve(
     decisions = built.decisions(solver)
     plan = _plan(instance, data, decisions, status, solver)
     assert plan.objective.value is not None
-    return Result(status, plan, plan.objective.value, plan.objective.bound, runtime, build_time)
+    best = progress.last if progress.last is not None else runtime
+    return Result(status, plan, plan.objective.value, plan.objective.bound, runtime, build_time, best)
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    """Remembers when the last improving plan was found."""
+
+    def __init__(self, started: float) -> None:
+        super().__init__()
+        self.started = started
+        self.last: float | None = None
+
+    def on_solution_callback(self) -> None:
+        self.last = time.perf_counter() - self.started
 
 
 def _plan(
