@@ -147,6 +147,23 @@ def verify(instance: Path, plan: Path) -> None:
     sys.exit(0 if report.ok else 1)
 
 
+@main.group(name="import")
+def import_() -> None:
+    """Convert instances from other formats."""
+
+
+@import_.command("psplib")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", default="-", show_default=True, help="Instance file, or - for stdout.")
+@click.option("--name", default=None, help="Instance name (default: the file's stem).")
+@_user_errors
+def import_psplib(source: Path, output: str, name: str | None) -> None:
+    """Convert a PSPLIB single-mode file (.sm) into a restart instance (objective makespan)."""
+    from planner.psplib import from_psplib, to_json
+
+    _write(to_json(from_psplib(source, name)), output)
+
+
 @main.command()
 @click.option(
     "--out",
