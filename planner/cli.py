@@ -113,16 +113,28 @@ def validate(instance: Path) -> None:
 @main.command()
 @click.argument("instance", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", default="-", show_default=True, help="Plan file, or - for stdout.")
+@click.option(
+    "--method",
+    type=click.Choice(["cpsat", "greedy"]),
+    default="cpsat",
+    show_default=True,
+    envvar="RESTART_PLANNER_METHOD",
+    help="cpsat: search, warm-started from the greedy plan; greedy: the baseline alone.",
+)
 @_solver_options
 @_user_errors
-def solve(instance: Path, output: str, time_limit: float, workers: int, seed: int, log: bool) -> None:
+def solve(
+    instance: Path, output: str, method: str, time_limit: float, workers: int, seed: int, log: bool
+) -> None:
     """Solve INSTANCE and write its restart-plan/1 file."""
+    from planner.solve import Method
     from planner.solve import solve as run
     from planner.summary import summary
     from planner.verify import verify
 
     inst = load_instance(instance)
-    result = run(inst, time_limit=time_limit, workers=workers, seed=seed, log=log)
+    chosen: Method = "greedy" if method == "greedy" else "cpsat"
+    result = run(inst, method=chosen, time_limit=time_limit, workers=workers, seed=seed, log=log)
     _write(result.plan.to_json(), output)
     click.echo(summary(inst, result), err=True)
     report = verify(inst, result.plan)

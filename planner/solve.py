@@ -6,12 +6,14 @@ import math
 import sys
 import time
 from dataclasses import dataclass
+from typing import Literal
 
 from ortools.sat.python import cp_model
 
 from planner.cpsat.model import Decisions, RestartModel, decisions_from_plan
 from planner.data import ProblemData
 from planner.errors import SolveError
+from planner.greedy import greedy
 from planner.infeasibility import structural_reasons
 from planner.schema import Instance, Plan, PlanLine, PlanObjective, PlanProduction, PlanSystem, Status
 
@@ -47,21 +49,30 @@ class Result:
         return list(self.plan.explanation or [])
 
 
+Method = Literal["cpsat", "greedy"]
+
+
 def solve(
     instance: Instance,
     *,
+    method: Method = "cpsat",
     time_limit: float = 60.0,
     workers: int = 2,
     seed: int = 0,
     log: bool = False,
     structural_checks: bool = True,
     hint: Plan | None = None,
+    warmstart: bool = True,
 ) -> Result:
     """Plan the restart of `instance`.
 
-    With `structural_checks` (the default), reasons that prove the instance
-    infeasible are looked for first and returned without a search. A `hint`
-    plan (of this instance, with a schedule) warm-starts the search.
+    `method` "cpsat" searches with the CP-SAT model; "greedy" returns the
+    greedy baseline's plan (`planner.greedy`) without a search. With
+    `structural_checks` (the default), reasons that prove the instance
+    infeasible are looked for first and returned without a search. The search
+    is warm-started from `hint` (a plan of this instance) or, with `warmstart`,
+    from the greedy plan; the better of the greedy and the searched plan is
+    returned, so a short time limit never loses the greedy's plan.
     """
     started = time.perf_counter()
     if structural_checks:
@@ -71,7 +82,32 @@ def solve(
             return Result(
                 "infeasible", _empty_plan(instance, "infeasible", reasons), None, None, elapsed, 0.0
             )
+    if hint is None and (warmstart or method == "greedy"):
+        hint = greedy(instance)
+    if method == "greedy":
+        return _greedy_result(instance, hint, started)
+    return _search(instance, hint, started, time_limit, workers, seed, log)
 
+
+def _greedy_result(instance: Instance, plan: Plan | None, started: float) -> Result:
+    elapsed = time.perf_counter() - started
+    if plan is None:
+        reason = (
+            "The greedy baseline found no plan; it does not prove that none exists (try the CP-SAT search)."
+        )
+        return Result("unknown", _empty_plan(instance, "unknown", [reason]), None, None, elapsed, 0.0)
+    return Result(plan.status, plan, plan.objective.value, plan.objective.bound, elapsed, 0.0, elapsed)
+
+
+def _search(
+    instance: Instance,
+    hint: Plan | None,
+    started: float,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    log: bool,
+) -> Result:
     data = ProblemData.from_instance(instance)
     built = RestartModel(data)
     if hint is not None and hint.has_schedule:
@@ -93,25 +129,47 @@ def solve(
     if code == cp_model.MODEL_INVALID:
         raise SolveError(f"the CP-SAT model is invalid (a bug in the planner): {built.model.validate()}")
     status = _STATUS[code]
+    fallback = hint if hint is not None and hint.has_schedule else None
     if status == "infeasible":
+        if fallback is not None:
+            raise SolveError("planner bug: CP-SAT proved infeasible an instance with a verified hint plan")
         reason = (
             "No plan meets every constraint together: CP-SAT proved it, but no single structural "
             "cause was found (fixed starts and restarts, capacities, staff and the horizon each pass "
             "on their own checks), so the conflict lies in several constraints at once."
         )
         return Result(status, _empty_plan(instance, status, [reason]), None, None, runtime, build_time)
-    if status == "unknown":
-        reason = (
-            f"No plan was found within the time limit of {time_limit:g} s ({workers} workers): "
-            "the solver neither found a plan nor proved that none exists. Try a longer time limit."
-        )
-        return Result(status, _empty_plan(instance, status, [reason]), None, None, runtime, build_time)
 
-    decisions = built.decisions(solver)
-    plan = _plan(instance, data, decisions, status, solver)
-    assert plan.objective.value is not None
+    plan = None
+    if status != "unknown":
+        plan = _plan(instance, data, built.decisions(solver), status, solver)
+    if fallback is not None and (plan is None or _value(fallback) < _value(plan)):
+        plan = _with_bound(fallback, solver)
+    if plan is None:
+        reason = (
+            f"No plan was found within the time limit of {time_limit:g} s: the solver neither found "
+            "a plan nor proved that none exists. Try a longer time limit."
+        )
+        return Result("unknown", _empty_plan(instance, "unknown", [reason]), None, None, runtime, build_time)
     best = progress.last if progress.last is not None else runtime
-    return Result(status, plan, plan.objective.value, plan.objective.bound, runtime, build_time, best)
+    return Result(plan.status, plan, plan.objective.value, plan.objective.bound, runtime, build_time, best)
+
+
+def _value(plan: Plan) -> int:
+    assert plan.objective.value is not None
+    return plan.objective.value
+
+
+def _with_bound(plan: Plan, solver: cp_model.CpSolver) -> Plan:
+    """A plan found outside the search, with the best bound the search proved (if better)."""
+    value = _value(plan)
+    bound = plan.objective.bound if plan.objective.bound is not None else value
+    proved = solver.best_objective_bound
+    if math.isfinite(proved):
+        bound = max(bound, min(value, math.ceil(proved - 1e-6)))
+    status: Status = "optimal" if bound == value else "feasible"
+    objective = plan.objective.model_copy(update={"bound": bound})
+    return plan.model_copy(update={"status": status, "objective": objective})
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):

@@ -111,3 +111,13 @@ def test_import_psplib_writes_an_instance_that_solves_to_the_optimum(tmp_path: P
     assert instance.objective == "makespan"
     result = solve_checked(instance)
     assert result.objective == 43  # bounds.csv: proven optimum of j301_1
+
+
+def test_solve_with_the_greedy_method_writes_a_verified_plan(tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    code, _, err = run("solve", str(EXAMPLE), "-o", str(out), "--method", "greedy")
+    assert code == 0
+    plan = load_plan(out)
+    assert verify(load_instance(EXAMPLE), plan).ok
+    assert plan.objective.value == 380  # the greedy finds this one's optimum (A first)
+    assert "verified" in err
