@@ -36,6 +36,14 @@ class Result:
     runtime: float  # seconds, model building included
     build_time: float  # seconds spent building the model
     time_to_best: float | None = None  # seconds from the start to the last improving plan
+    trajectory: tuple[tuple[float, float | None, float], ...] = ()  # (seconds, objective, bound)
+
+    def time_to_gap(self, gap: float) -> float | None:
+        """Seconds until the search's own gap first fell to `gap` (None if it never did)."""
+        for seconds, objective, bound in self.trajectory:
+            if objective is not None and (objective - bound) <= gap * max(1.0, abs(objective)):
+                return seconds
+        return None
 
     @property
     def gap(self) -> float | None:
@@ -123,6 +131,7 @@ def _search(
         solver.parameters.log_to_stdout = False
         solver.log_callback = lambda line: print(line, file=sys.stderr)
     progress = _Progress(started)
+    solver.best_bound_callback = progress.on_bound
     code = solver.solve(built.model, progress)
     runtime = time.perf_counter() - started
 
@@ -152,7 +161,16 @@ def _search(
         )
         return Result("unknown", _empty_plan(instance, "unknown", [reason]), None, None, runtime, build_time)
     best = progress.last if progress.last is not None else runtime
-    return Result(plan.status, plan, plan.objective.value, plan.objective.bound, runtime, build_time, best)
+    return Result(
+        plan.status,
+        plan,
+        plan.objective.value,
+        plan.objective.bound,
+        runtime,
+        build_time,
+        best,
+        tuple(progress.trajectory),
+    )
 
 
 def _value(plan: Plan) -> int:
@@ -173,15 +191,25 @@ def _with_bound(plan: Plan, solver: cp_model.CpSolver) -> Plan:
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    """Remembers when the last improving plan was found."""
+    """When each better plan and each better bound was found, in seconds from the start."""
 
     def __init__(self, started: float) -> None:
         super().__init__()
         self.started = started
         self.last: float | None = None
+        self.trajectory: list[tuple[float, float | None, float]] = []  # (time, objective, bound)
+        self._objective: float | None = None
+        self._bound = -math.inf
 
     def on_solution_callback(self) -> None:
         self.last = time.perf_counter() - self.started
+        self._objective = self.objective_value
+        self._bound = max(self._bound, self.best_objective_bound)
+        self.trajectory.append((self.last, self._objective, self._bound))
+
+    def on_bound(self, bound: float) -> None:
+        self._bound = max(self._bound, bound)
+        self.trajectory.append((time.perf_counter() - self.started, self._objective, self._bound))
 
 
 def _plan(
