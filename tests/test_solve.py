@@ -1,0 +1,59 @@
+"""solve(): methods, the greedy fallback, the figures of a Result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planner.files import load_instance
+from planner.greedy import greedy
+from planner.schema import Plan, PlanObjective
+from planner.solve import Result, solve
+from planner.verify import verify
+
+from helpers import EXAMPLES, solve_checked
+from random_instances import random_instance
+
+
+def _result(trajectory: tuple[tuple[float, float | None, float], ...]) -> Result:
+    plan = Plan(
+        instance="x", status="feasible", objective=PlanObjective(kind="lost_value", value=100, bound=50),
+        lost_value=100, lost_units=10, makespan=None,
+    )  # fmt: skip
+    return Result("feasible", plan, 100, 50, 3.0, 0.1, 2.0, trajectory)
+
+
+def test_time_to_gap_is_the_first_time_the_gap_closes_that_far() -> None:
+    result = _result(((0.5, None, 10.0), (1.0, 100.0, 50.0), (2.0, 100.0, 99.5)))
+    assert result.time_to_gap(0.6) == 1.0
+    assert result.time_to_gap(0.01) == 2.0
+    assert result.time_to_gap(0.001) is None
+    assert result.gap == 0.5
+
+
+def test_greedy_method_returns_the_greedy_plan_without_a_search() -> None:
+    instance = load_instance(EXAMPLES / "05-parts-gate-and-lead-time.json")
+    result = solve(instance, method="greedy")
+    expected = greedy(instance)
+    assert expected is not None
+    assert result.plan == expected
+    assert verify(instance, result.plan).ok
+
+
+def test_a_search_too_short_to_find_a_plan_still_returns_the_greedy_plan() -> None:
+    instance = load_instance(Path(__file__).resolve().parents[1] / "instances" / "jlr-2025.json")
+    result = solve(instance, time_limit=0.01, workers=1, seed=0)
+    baseline = greedy(instance)
+    assert baseline is not None
+    assert result.status == "feasible"
+    assert result.objective == baseline.objective.value
+    assert verify(instance, result.plan).ok
+
+
+def test_the_search_never_returns_a_worse_plan_than_its_warm_start() -> None:
+    for seed in range(20):
+        instance = random_instance(seed)
+        baseline = greedy(instance)
+        result = solve_checked(instance, time_limit=5)
+        if baseline is not None:
+            assert result.objective is not None
+            assert result.objective <= baseline.objective.value
