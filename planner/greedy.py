@@ -45,10 +45,11 @@ import graphlib
 import heapq
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from planner.data import LineData, ModeData, ProblemData
-from planner.schema import Instance, Plan, PlanLine, PlanObjective, PlanProduction, PlanSystem
+from planner.plans import Decisions, build_plan, figures
+from planner.schema import Instance, Plan
 
 Demand = dict[int, int]  # resource index -> amount
 _PROMOTIONS = 20  # times the clearing of what pins need starts over with a late system first
@@ -854,11 +855,8 @@ class _Scheduler:
 @dataclass(frozen=True)
 class _Outcome:
     schedule: _Schedule
-    units: dict[tuple[int, int], int]  # (line, working day from its restart) -> units
-    lost_value: int
-    lost_units: int
-    makespan: int | None
-    key: tuple[int, int, int]  # the instance's objective first
+    decisions: Decisions
+    key: tuple[int, int, int]  # the instance's objective first, then lost value and units
 
 
 def _deliveries(data: ProblemData, schedule: _Schedule, m: int) -> list[int]:
@@ -911,7 +909,7 @@ def _produce(data: ProblemData, facts: _Facts, schedule: _Schedule, order: list[
                 made[i] += u
             units[i, t] = u
         stock = [a + p for a, p in zip(available, produced, strict=True)]
-    return _outcome(data, schedule, units, made)
+    return _outcome(data, schedule, units)
 
 
 def _potential_units(line: LineData, k: int, made: int, available: list[int]) -> int:
@@ -924,56 +922,29 @@ def _potential_units(line: LineData, k: int, made: int, available: list[int]) ->
     return max(0, u)
 
 
-def _outcome(
-    data: ProblemData, schedule: _Schedule, units: dict[tuple[int, int], int], made: list[int]
-) -> _Outcome:
-    lost_value = lost_units = 0
-    for line, total in zip(data.lines, made, strict=True):
-        worth = data.materials[line.output].value
-        if worth > 0:
-            lost_value += worth * (line.baseline - total)
-            lost_units += line.baseline - total
-    restarts = [schedule.restart.get(i) for i in range(len(data.lines))]
-    makespan = None if None in restarts else max((r for r in restarts if r is not None), default=0)
-    figure = {"lost_value": lost_value, "lost_units": lost_units, "makespan": makespan}[data.objective]
+def _outcome(data: ProblemData, schedule: _Schedule, units: dict[tuple[int, int], int]) -> _Outcome:
+    decisions = Decisions(
+        systems={s: schedule.placed.get(s) for s, system in enumerate(data.systems) if not system.cleared},
+        restarts=[schedule.restart.get(i) for i in range(len(data.lines))],
+        units=units,
+        shifts={(i, t): max(1, math.ceil(u / data.lines[i].rate)) for (i, t), u in units.items()},
+        objective=0,
+    )
+    found = figures(data, decisions)
+    figure = found.of(data.objective)
     assert figure is not None  # makespan plans restart every line
-    return _Outcome(schedule, units, lost_value, lost_units, makespan, (figure, lost_value, lost_units))
+    return _Outcome(
+        schedule, replace(decisions, objective=figure), (figure, found.lost_value, found.lost_units)
+    )
 
 
 # --- the plan file -----------------------------------------------------------------------------------
 
 
 def _plan(instance: Instance, data: ProblemData, outcome: _Outcome) -> Plan:
-    schedule = outcome.schedule
-    systems = []
-    for s, sd in enumerate(data.systems):
-        placed = schedule.placed.get(s)
-        if sd.cleared:
-            systems.append(PlanSystem(id=sd.id, mode=None, start_day=None, end_day=0))
-        elif placed is None:
-            systems.append(PlanSystem(id=sd.id, mode=None, start_day=None, end_day=None))
-        else:
-            mode, start, end = placed
-            systems.append(PlanSystem(id=sd.id, mode=mode, start_day=start, end_day=end))
-    lines = [PlanLine(id=ln.id, restart_day=schedule.restart.get(i)) for i, ln in enumerate(data.lines)]
-    production = []
-    for (i, t), units in sorted(outcome.units.items()):
-        line = data.lines[i]
-        shifts = max(1, math.ceil(units / line.rate))
-        production.append(PlanProduction(line=line.id, day=t, shifts=shifts, units=units))
     value = outcome.key[0]
     bound = min(value, _makespan_bound(data)) if data.objective == "makespan" else 0
-    return Plan(
-        instance=instance.name,
-        status="feasible",
-        objective=PlanObjective(kind=instance.objective, value=value, bound=bound),
-        lost_value=outcome.lost_value,
-        lost_units=outcome.lost_units,
-        makespan=outcome.makespan,
-        systems=systems,
-        lines=lines,
-        production=production,
-    )
+    return build_plan(instance, data, outcome.decisions, "feasible", bound)
 
 
 def _makespan_bound(data: ProblemData) -> int:

@@ -10,12 +10,13 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
-from planner.cpsat.model import Decisions, RestartModel, decisions_from_plan
+from planner.cpsat.model import RestartModel, decisions_from_plan
 from planner.data import ProblemData
 from planner.errors import SolveError
 from planner.greedy import greedy
 from planner.infeasibility import structural_reasons
-from planner.schema import Instance, Plan, PlanLine, PlanObjective, PlanProduction, PlanSystem, Status
+from planner.plans import Decisions, build_plan
+from planner.schema import Instance, Plan, PlanObjective, Status
 
 _STATUS: dict[cp_model.CpSolverStatus, Status] = {
     cp_model.OPTIMAL: "optimal",
@@ -215,60 +216,8 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 def _plan(
     instance: Instance, data: ProblemData, decisions: Decisions, status: Status, solver: cp_model.CpSolver
 ) -> Plan:
-    systems = []
-    for s, system in enumerate(data.systems):
-        chosen = decisions.systems.get(s)
-        if system.cleared:
-            systems.append(PlanSystem(id=system.id, mode=None, start_day=None, end_day=0))
-        elif chosen is None:
-            systems.append(PlanSystem(id=system.id, mode=None, start_day=None, end_day=None))
-        else:
-            mode, start, end = chosen
-            systems.append(PlanSystem(id=system.id, mode=mode, start_day=start, end_day=end))
-    lines = [
-        PlanLine(id=line.id, restart_day=restart)
-        for line, restart in zip(data.lines, decisions.restarts, strict=True)
-    ]
-    production = []
-    for (i, t), shifts in sorted(decisions.shifts.items()):
-        line = data.lines[i]
-        units = decisions.units[i, t]
-        # The model leaves shifts free where units do not need them; report the
-        # fewest shifts that make the units (still >= 1: a restarted line is staffed).
-        fewest = max(1, math.ceil(units / line.rate))
-        production.append(PlanProduction(line=line.id, day=t, shifts=min(shifts, fewest), units=units))
-
-    made = [0] * len(data.lines)
-    for (i, _), units in decisions.units.items():
-        made[i] += units
-    lost_value = lost_units = 0
-    for line, total in zip(data.lines, made, strict=True):
-        worth = data.materials[line.output].value
-        if worth > 0:
-            lost_value += worth * (line.baseline - total)
-            lost_units += line.baseline - total
-    restarts = decisions.restarts
-    makespan = max((r for r in restarts if r is not None), default=0) if None not in restarts else None
-    figures = {"lost_value": lost_value, "lost_units": lost_units, "makespan": makespan}
-    reported = figures[data.objective]
-    if reported is None or reported != decisions.objective:
-        raise RuntimeError(
-            f"planner bug: the {data.objective} of the plan recomputes to {reported}, "
-            f"the solver reported {decisions.objective}"
-        )
-    value: int = reported
-    bound = value if status == "optimal" else math.ceil(solver.best_objective_bound - 1e-6)
-    return Plan(
-        instance=instance.name,
-        status=status,
-        objective=PlanObjective(kind=instance.objective, value=value, bound=min(bound, value)),
-        lost_value=lost_value,
-        lost_units=lost_units,
-        makespan=makespan,
-        systems=systems,
-        lines=lines,
-        production=production,
-    )
+    bound = decisions.objective if status == "optimal" else math.ceil(solver.best_objective_bound - 1e-6)
+    return build_plan(instance, data, decisions, status, bound)
 
 
 def _empty_plan(instance: Instance, status: Status, explanation: list[str]) -> Plan:

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ortools.sat.python import cp_model
 
 from planner.cpsat.constraints import Constraints
 from planner.cpsat.objective import set_objective
 from planner.cpsat.variables import LineVars, SystemVars, make_line_vars, make_system_vars
 from planner.data import ProblemData
+from planner.plans import Decisions
 from planner.schema import Plan
-
-
-@dataclass(frozen=True)
-class Decisions:
-    """What the solver chose, by index: the raw material of a plan."""
-
-    systems: dict[int, tuple[int, int, int] | None]  # s -> (mode, start, end), None if not cleared
-    restarts: list[int | None]  # per line; None if not restarted
-    units: dict[tuple[int, int], int]  # (line, day) -> units, working days from the restart
-    shifts: dict[tuple[int, int], int]  # (line, day) -> shifts, days with shifts > 0
-    objective: int
 
 
 class RestartModel:
