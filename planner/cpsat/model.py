@@ -65,29 +65,38 @@ class RestartModel:
             for t, var in lv.shifts.items():
                 model.add_hint(var, plan.shifts.get((i, t), 0))
                 model.add_hint(lv.units[t], plan.units.get((i, t), 0))
+        stocks = self._stocks(plan, {m for m, _ in self.stock})
         for (m, t), var in self.stock.items():
-            model.add_hint(var, self._stock(plan, m, t))
+            model.add_hint(var, stocks[m][t])
         if data.objective == "makespan" and isinstance(self.objective, cp_model.IntVar):
             model.add_hint(self.objective, max([r for r in plan.restarts if r is not None], default=0))
 
-    def _stock(self, plan: Decisions, m: int, day: int) -> int:
-        """Stock of material m at the end of `day` under `plan`, deliveries at their maximum."""
+    def _stocks(self, plan: Decisions, materials: set[int]) -> dict[int, list[int]]:
+        """Stock at the end of each day under `plan`, deliveries at their maximum, one pass."""
         data = self.data
-        material = data.materials[m]
-        stock = material.on_hand
-        gate = material.ordering_system
-        for t in range(day + 1):
-            open_from = 0
-            if gate is not None and not data.systems[gate].cleared:
-                chosen = plan.systems.get(gate)
-                open_from = data.horizon if chosen is None else chosen[2]
-            delivered = material.supply[t] if gate is None or t - material.lead_days >= open_from else 0
-            for i, line in enumerate(data.lines):
-                made = plan.units.get((i, t), 0)
-                stock += made if line.output == m else 0
-                stock -= line.inputs.get(m, 0) * made
-            stock += delivered
-        return stock
+        flow = {m: [0] * data.horizon for m in materials}  # made - consumed, per day
+        for (i, t), made in plan.units.items():
+            line = data.lines[i]
+            if line.output in flow:
+                flow[line.output][t] += made
+            for m, per_unit in line.inputs.items():
+                if m in flow:
+                    flow[m][t] -= per_unit * made
+        stocks = {}
+        for m in materials:
+            material = data.materials[m]
+            gate = material.ordering_system
+            open_from = 0  # the first day deliveries may come, counting the lead time
+            if gate is not None:
+                chosen = None if data.systems[gate].cleared else plan.systems.get(gate)
+                done = 0 if data.systems[gate].cleared else (data.horizon if chosen is None else chosen[2])
+                open_from = done + material.lead_days
+            stock, days = material.on_hand, []
+            for t in range(data.horizon):
+                stock += flow[m][t] + (material.supply[t] if t >= open_from else 0)
+                days.append(stock)
+            stocks[m] = days
+        return stocks
 
     def decisions(self, solver: cp_model.CpSolver) -> Decisions:
         """Read the decisions of the solver's best solution."""
