@@ -159,6 +159,23 @@ def verify(instance: Path, plan: Path) -> None:
     sys.exit(0 if report.ok else 1)
 
 
+@main.command()
+@click.option(
+    "--size",
+    type=click.Choice(["tiny", "small", "medium", "large", "xl"]),
+    default="small",
+    show_default=True,
+)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("-o", "--output", default="-", show_default=True, help="Instance file, or - for stdout.")
+def generate(size: str, seed: int, output: str) -> None:
+    """Write a realistic random instance (deterministic in SIZE and SEED)."""
+    from planner.generate import generate as make
+    from planner.generate import instance_json
+
+    _write(instance_json(make(size, seed)), output)
+
+
 @main.group(name="import")
 def import_() -> None:
     """Convert instances from other formats."""

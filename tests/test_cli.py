@@ -121,3 +121,11 @@ def test_solve_with_the_greedy_method_writes_a_verified_plan(tmp_path: Path) -> 
     assert verify(load_instance(EXAMPLE), plan).ok
     assert plan.objective.value == 380  # the greedy finds this one's optimum (A first)
     assert "verified" in err
+
+
+def test_generate_writes_the_committed_instance_for_the_same_size_and_seed(tmp_path: Path) -> None:
+    out = tmp_path / "tiny.json"
+    code, _, _ = run("generate", "--size", "tiny", "--seed", "1", "-o", str(out))
+    assert code == 0
+    committed = Path(__file__).resolve().parents[1] / "instances" / "generated" / "tiny-s1.json"
+    assert out.read_text() == committed.read_text()
