@@ -16,10 +16,23 @@ from planner.verify import verify
 SET = [("tiny", s) for s in (1, 2, 3)] + [("small", s) for s in (1, 2, 3)]
 SET += [("medium", s) for s in (1, 2, 3)] + [("large", s) for s in (1, 2)] + [("xl", 1)]
 LIMIT = {"tiny": 10, "small": 10, "medium": 60, "large": 60, "xl": 60}
-COLUMNS = (
-    "name,size,seed,lines,systems,materials,days,best_known,bound,best_method,time_limit,status,gap,greedy,"
-    "time_to_best"
-).split(",")
+COLUMNS = [
+    "name",
+    "size",
+    "seed",
+    "lines",
+    "systems",
+    "materials",
+    "days",
+    "best_known",
+    "bound",
+    "best_method",
+    "time_limit",
+    "status",
+    "gap",
+    "greedy",
+    "time_to_best",
+]
 
 out = Path(__file__).resolve().parents[1] / "instances" / "generated"
 out.mkdir(parents=True, exist_ok=True)
