@@ -162,6 +162,9 @@ def _search(
         )
         return Result("unknown", _empty_plan(instance, "unknown", [reason]), None, None, runtime, build_time)
     best = progress.last if progress.last is not None else runtime
+    # The search ends with its final plan and bound (an optimality proof calls no callback).
+    assert plan.objective.value is not None and plan.objective.bound is not None
+    progress.trajectory.append((runtime, plan.objective.value, plan.objective.bound))
     return Result(
         plan.status,
         plan,

@@ -57,3 +57,10 @@ def test_the_search_never_returns_a_worse_plan_than_its_warm_start() -> None:
         if baseline is not None:
             assert result.objective is not None
             assert result.objective <= baseline.objective.value
+
+
+def test_an_optimal_solve_reaches_a_zero_gap_in_its_trajectory() -> None:
+    result = solve_checked(load_instance(EXAMPLES / "01-precedence-and-one-team.json"))
+    assert result.status == "optimal"
+    closed = result.time_to_gap(0.0)
+    assert closed is not None and closed <= result.runtime
