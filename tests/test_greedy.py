@@ -61,7 +61,10 @@ def _checked(inst: Instance) -> Plan:
 @cache
 def _optimum(seed: int) -> tuple[str, int | None]:
     """CP-SAT's status and objective for a random seed (one worker, seed 0), solved once."""
-    result = solve(random_instance(seed), time_limit=10, workers=1, seed=0)
+    instance = random_instance(seed)
+    result = solve(instance, time_limit=10, workers=1, seed=0)
+    report = verify(instance, result.plan)
+    assert report.ok, report.summary()
     return result.status, result.objective
 
 

@@ -38,7 +38,11 @@ _STATUSES: dict[int, str] = {}
 
 
 def _solve(instance: Instance, **options: Any) -> Result:
-    return solve(instance, time_limit=10, workers=1, seed=0, **options)
+    """Solve with one worker and seed 0; every plan, whatever the test, must pass the checker."""
+    result = solve(instance, time_limit=10, workers=1, seed=0, **options)
+    report = verify(instance, result.plan)
+    assert report.ok, report.summary()
+    return result
 
 
 def _violations(report: VerifyReport) -> str:
