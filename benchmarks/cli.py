@@ -29,6 +29,7 @@ from benchmarks.suites import SUITES
 )
 @click.option("--limit", type=int, default=None, help="At most this many instances a suite.")
 @click.option("--every", type=int, default=1, show_default=True, help="Take every k-th instance (a sample).")
+@click.option("--only", default="", help="Comma-separated instance names: run just these.")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -43,6 +44,7 @@ def main(
     methods: str,
     limit: int | None,
     every: int,
+    only: str,
     out: Path,
 ) -> None:
     """Run SUITES and write a CSV and a markdown table for each."""
@@ -54,6 +56,9 @@ def main(
     failures: list[str] = []
     for suite in suites:
         cases = SUITES[suite]()[::every][:limit]
+        if only:
+            chosen = set(only.split(","))
+            cases = [case for case in cases if case.name in chosen]
         names = [m for m in wanted if _applies(m, suite)]
         rows: list[Row] = []
         for k, case in enumerate(cases):

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
+from graphlib import TopologicalSorter
 
 from planner.schema import Instance, Line, Plant
 
@@ -123,6 +125,45 @@ class ProblemData:
     plants: list[PlantData]
     materials: list[MaterialData]
     lines: list[LineData]
+
+    @cached_property
+    def earliest_ends(self) -> list[int]:
+        """Per system, the earliest day its clearance can end: release, `after` chains, shortest modes.
+
+        0 for a system cleared before day 0. A lower bound only (capacity is
+        ignored); it may pass the horizon, when the system cannot be cleared.
+        """
+        ends = [0] * len(self.systems)
+        graph = {s: system.after for s, system in enumerate(self.systems)}
+        for s in TopologicalSorter(graph).static_order():
+            system = self.systems[s]
+            if not system.cleared:
+                start = max([system.release] + [ends[p] for p in system.after])
+                ends[s] = start + system.min_duration
+        return ends
+
+    @cached_property
+    def earliest_restarts(self) -> list[int]:
+        """Per line, the earliest restart day that releases, systems and `after_lines` allow.
+
+        Its fixed restart where there is one. A lower bound only; it may pass
+        the horizon, when the line cannot restart.
+        """
+        ends = self.earliest_ends
+        days = [0] * len(self.lines)
+        graph = {i: line.after_lines for i, line in enumerate(self.lines)}
+        for i in TopologicalSorter(graph).static_order():
+            line = self.lines[i]
+            if line.fixed_restart is not None:
+                days[i] = line.fixed_restart
+                continue
+            ready = [ends[s] for s in line.systems]
+            days[i] = max(
+                [line.release, line.commissioning_days]
+                + [end + line.commissioning_days for end in ready]
+                + [days[m] for m in line.after_lines]
+            )
+        return days
 
     @classmethod
     def from_instance(cls, instance: Instance) -> ProblemData:

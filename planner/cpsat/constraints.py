@@ -22,11 +22,15 @@ class Constraints:
         data: ProblemData,
         systems: dict[int, SystemVars],
         lines: list[LineVars],
+        makespan: cp_model.IntVar | None = None,
     ) -> None:
         self.model = model
         self.data = data
         self.systems = systems
         self.lines = lines
+        self.makespan = makespan
+        self.idle_days: cp_model.IntVar | None = None  # from the makespan to H; see `_tail`
+        self._idle_tail: cp_model.IntervalVar | None = None
         self.stock: dict[tuple[int, int], cp_model.IntVar] = {}  # (material, day), for hints
 
     def add_constraints(self) -> None:
@@ -95,7 +99,38 @@ class Constraints:
                     )
                     demands.append(peak - capacity)
                 day += length
+            tail = self._tail(min(resource.capacity))
+            if tail is not None:
+                intervals.append(tail)
+                demands.append(min(resource.capacity))
             model.add_cumulative(intervals, demands, peak)
+
+    def _tail(self, capacity: int) -> cp_model.IntervalVar | None:
+        """Redundant: under `makespan`, no work after the last restart, when that holds.
+
+        It holds when every system to clear is needed, directly or through
+        `after`, by some line: its clearance then ends before that line's
+        commissioning, which ends at its restart. The interval from the
+        makespan to the horizon then takes `capacity` (the lowest in force),
+        which lets the cumulative's energy reasoning raise the makespan's
+        lower bound (as `use_interval_makespan` in OR-Tools' rcpsp_sat.py).
+        """
+        if self.makespan is None or capacity == 0 or self.makespan.proto.domain[0] < 0:
+            return None
+        needed: set[int] = set()
+        todo = [s for line in self.data.lines for s in line.systems]
+        while todo:
+            s = todo.pop()
+            if s not in needed:
+                needed.add(s)
+                todo.extend(self.data.systems[s].after)
+        if any(s not in needed for s in self.systems):
+            return None
+        if self._idle_tail is None:
+            horizon = self.data.horizon
+            self.idle_days = self.model.new_int_var(0, horizon, "idle_days")
+            self._idle_tail = self.model.new_interval_var(self.makespan, self.idle_days, horizon, "idle_tail")
+        return self._idle_tail
 
     # -- C3 -------------------------------------------------------------------
 

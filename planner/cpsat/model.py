@@ -5,7 +5,7 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from planner.cpsat.constraints import Constraints
-from planner.cpsat.objective import set_objective
+from planner.cpsat.objective import make_makespan, set_objective
 from planner.cpsat.variables import LineVars, SystemVars, make_line_vars, make_system_vars
 from planner.data import ProblemData
 from planner.plans import Decisions
@@ -20,15 +20,17 @@ class RestartModel:
         self.model = cp_model.CpModel()
         self.model.name = data.name
         self.systems: dict[int, SystemVars] = {
-            s: make_system_vars(self.model, data, system)
+            s: make_system_vars(self.model, data, s)
             for s, system in enumerate(data.systems)
             if not system.cleared
         }
-        self.lines: list[LineVars] = [make_line_vars(self.model, data, line) for line in data.lines]
-        constraints = Constraints(self.model, data, self.systems, self.lines)
+        self.lines: list[LineVars] = [make_line_vars(self.model, data, i) for i in range(len(data.lines))]
+        makespan = make_makespan(self.model, data) if data.objective == "makespan" else None
+        constraints = Constraints(self.model, data, self.systems, self.lines, makespan)
         constraints.add_constraints()
         self.stock = constraints.stock
-        self.objective = set_objective(self.model, data, self.lines)
+        self.idle_days = constraints.idle_days
+        self.objective = set_objective(self.model, data, self.lines, makespan)
 
     def warmstart(self, plan: Decisions) -> None:
         """Hint every decision variable with `plan` (old hints are cleared first).
@@ -57,6 +59,8 @@ class RestartModel:
             first = horizon if restart is None else restart
             if isinstance(lv.restart, cp_model.IntVar):
                 model.add_hint(lv.restart, first)
+            if lv.timeless:
+                model.add_hint(lv.restarted, restart is not None)
             for t, (running, starting) in enumerate(zip(lv.on, lv.starts, strict=True)):
                 if isinstance(running, cp_model.IntVar):
                     model.add_hint(running, t >= first)
@@ -69,7 +73,10 @@ class RestartModel:
         for (m, t), var in self.stock.items():
             model.add_hint(var, stocks[m][t])
         if data.objective == "makespan" and isinstance(self.objective, cp_model.IntVar):
-            model.add_hint(self.objective, max([r for r in plan.restarts if r is not None], default=0))
+            makespan = max([r for r in plan.restarts if r is not None], default=0)
+            model.add_hint(self.objective, makespan)
+            if self.idle_days is not None:
+                model.add_hint(self.idle_days, horizon - makespan)
 
     def _stocks(self, plan: Decisions, materials: set[int]) -> dict[int, list[int]]:
         """Stock at the end of each day under `plan`, deliveries at their maximum, one pass."""
@@ -113,6 +120,10 @@ class RestartModel:
         for i, lv in enumerate(self.lines):
             restarted = solver.boolean_value(lv.restarted)
             restarts.append(int(solver.value(lv.restart)) if restarted else None)
+            if lv.timeless and restarted:
+                working = self.data.plants[self.data.lines[i].plant].working
+                first = max(0, restarts[-1] or 0)
+                shifts.update({(i, t): 1 for t in range(first, self.data.horizon) if working[t]})
             for t, var in lv.units.items():
                 n = solver.value(lv.shifts[t])
                 if n > 0:

@@ -8,10 +8,17 @@ from planner.cpsat.variables import LinearExpr, LineVars
 from planner.data import ProblemData
 
 
-def set_objective(model: cp_model.CpModel, data: ProblemData, lines: list[LineVars]) -> LinearExpr:
+def set_objective(
+    model: cp_model.CpModel, data: ProblemData, lines: list[LineVars], makespan: cp_model.IntVar | None
+) -> LinearExpr:
     """Minimise the objective of `data.objective`; returns its expression."""
-    if data.objective == "makespan":
-        return _makespan(model, data, lines)
+    if makespan is not None:
+        for lv in lines:
+            model.add(makespan >= lv.restart)
+        if not lines:
+            model.add(makespan == 0)
+        model.minimize(makespan)
+        return makespan
     # B(l) - sum units, weighted; the constant keeps the reported bound in the
     # user's units instead of "value made".
     lost: LinearExpr = 0
@@ -22,13 +29,7 @@ def set_objective(model: cp_model.CpModel, data: ProblemData, lines: list[LineVa
     return lost
 
 
-def _makespan(model: cp_model.CpModel, data: ProblemData, lines: list[LineVars]) -> LinearExpr:
-    """The largest restart day (0 when there are no lines)."""
+def make_makespan(model: cp_model.CpModel, data: ProblemData) -> cp_model.IntVar:
+    """The largest restart day (0 when there are no lines), made before the constraints use it."""
     lowest = min([0] + [line.fixed_restart or 0 for line in data.lines])
-    makespan = model.new_int_var(lowest, max(data.horizon - 1, 0), "makespan")
-    for lv in lines:
-        model.add(makespan >= lv.restart)
-    if not lines:
-        model.add(makespan == 0)
-    model.minimize(makespan)
-    return makespan
+    return model.new_int_var(lowest, max(data.horizon - 1, 0), "makespan")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from planner.data import LineData, ProblemData, SystemData
+from planner.data import LineData, ProblemData
 
 # Plain ints and CP-SAT expressions mix freely; ortools' own alias also admits
 # numpy integers, which its operator stubs then reject.
@@ -43,18 +43,25 @@ class LineVars:
 
     restart: LinearExpr
     restarted: cp_model.IntVar  # a literal (a constant one when the restart is fixed)
-    on: list[LinearExpr]  # per day, 0/1
-    starts: list[LinearExpr]  # per day, 1 on the restart day
-    shifts: dict[int, cp_model.IntVar]  # working days only
-    units: dict[int, cp_model.IntVar]  # working days only
+    on: list[LinearExpr]  # per day, 0/1; empty for a line whose output does not matter
+    starts: list[LinearExpr]  # per day, 1 on the restart day; empty as `on`
+    shifts: dict[int, cp_model.IntVar]  # working days only; empty as `on`
+    units: dict[int, cp_model.IntVar]  # working days only; empty as `on`
     commissioning: cp_model.IntervalVar | None = None
 
+    @property
+    def timeless(self) -> bool:
+        """Only the restart day is modelled: the line runs one shift and makes nothing."""
+        return not self.on
 
-def make_system_vars(model: cp_model.CpModel, data: ProblemData, s: SystemData) -> SystemVars:
+
+def make_system_vars(model: cp_model.CpModel, data: ProblemData, index: int) -> SystemVars:
+    s = data.systems[index]
     horizon = data.horizon
     must = data.objective == "makespan" or s.fixed_start is not None
     present = model.new_constant(1) if must else model.new_bool_var(f"cleared[{s.id}]")
-    lo = min(s.release, horizon)  # a fixed start is pinned in C1, so one before release fails there
+    # From release and `after` chains; a fixed start earlier than that is pinned in C1 and fails there.
+    lo = min(data.earliest_ends[index] - s.min_duration, horizon)
     start = model.new_int_var(lo, horizon, f"start[{s.id}]")
     end = model.new_int_var(lo, horizon, f"end[{s.id}]")
     if len(s.modes) == 1:
@@ -68,7 +75,11 @@ def make_system_vars(model: cp_model.CpModel, data: ProblemData, s: SystemData) 
     return SystemVars(present, lo, start, end, modes, intervals)
 
 
-def make_line_vars(model: cp_model.CpModel, data: ProblemData, line: LineData) -> LineVars:
+def make_line_vars(model: cp_model.CpModel, data: ProblemData, index: int) -> LineVars:
+    """The variables of one line; only its restart day when its output does not matter."""
+    line = data.lines[index]
+    if not output_matters(data, index):
+        return _restart_only(model, data, index)
     horizon = data.horizon
     working = data.plants[line.plant].working
     if line.running_before_day0:
@@ -78,7 +89,7 @@ def make_line_vars(model: cp_model.CpModel, data: ProblemData, line: LineData) -
         restart: LinearExpr = line.fixed_restart
         restarted = model.new_constant(1)
     else:
-        earliest = max(line.release, line.commissioning_days)
+        earliest = data.earliest_restarts[index]
         if line.fixed_restart is not None:
             on = [int(t >= line.fixed_restart) for t in range(horizon)]
         else:
@@ -99,15 +110,48 @@ def make_line_vars(model: cp_model.CpModel, data: ProblemData, line: LineData) -
         if working[t]:
             shifts[t] = model.new_int_var(0, line.max_shifts, f"shifts[{line.id},{t}]")
             units[t] = model.new_int_var(0, top, f"units[{line.id},{t}]")
-    commissioning = None
-    if line.commissioning_days > 0 and line.commissioning_demand and not line.running_before_day0:
-        commissioning = model.new_optional_fixed_size_interval_var(
-            restart - line.commissioning_days,
-            line.commissioning_days,
-            restarted,
-            f"commissioning[{line.id}]",
-        )
+    commissioning = _commissioning(model, line, restart, restarted)
     return LineVars(restart, restarted, on, starts, shifts, units, commissioning)
+
+
+def _commissioning(
+    model: cp_model.CpModel, line: LineData, restart: LinearExpr, restarted: cp_model.IntVar
+) -> cp_model.IntervalVar | None:
+    """The commissioning days r - days .. r - 1, when they need a resource."""
+    if line.commissioning_days == 0 or not line.commissioning_demand or line.running_before_day0:
+        return None
+    return model.new_optional_fixed_size_interval_var(
+        restart - line.commissioning_days, line.commissioning_days, restarted, f"commissioning[{line.id}]"
+    )
+
+
+def output_matters(data: ProblemData, i: int) -> bool:
+    """Can the shifts or units of line i change the objective or another constraint?
+
+    Not when its output has no weight, no line consumes it, and it needs no
+    staff: then one shift a working day and no units is as good as any plan,
+    and the line is modelled by its restart day alone (a PSPLIB import is such
+    a line, so its model is a plain RCPSP).
+    """
+    line = data.lines[i]
+    consumed = any(line.output in other.inputs for other in data.lines)
+    return line.weight > 0 or consumed or bool(line.crew)
+
+
+def _restart_only(model: cp_model.CpModel, data: ProblemData, index: int) -> LineVars:
+    line = data.lines[index]
+    horizon = data.horizon
+    if line.fixed_restart is not None:
+        restart: LinearExpr = line.fixed_restart
+        restarted = model.new_constant(1)
+    else:
+        earliest = data.earliest_restarts[index]
+        restart_var = model.new_int_var(min(earliest, horizon), horizon, f"restart[{line.id}]")
+        restarted = model.new_bool_var(f"restarted[{line.id}]")
+        model.add(restart_var <= horizon - 1).only_enforce_if(restarted)
+        model.add(restart_var == horizon).only_enforce_if(~restarted)
+        restart = restart_var
+    return LineVars(restart, restarted, [], [], {}, {}, _commissioning(model, line, restart, restarted))
 
 
 def _difference(model: cp_model.CpModel, on: list[LinearExpr], t: int, name: str) -> LinearExpr:
