@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers import solve_checked, tiny
+from planner.cpsat import RestartModel
+from planner.data import ProblemData
+from planner.psplib import from_psplib
+
+from helpers import SHARED, solve_checked, tiny
 
 
 def restart(result: Any, line: str) -> int | None:
@@ -294,3 +298,39 @@ def test_makespan_clears_every_system_even_unneeded_ones() -> None:
     result = solve_checked(data)
     assert result.objective == 2  # s first; mail after, it needs no line
     assert all(s.start_day is not None for s in result.plan.systems)
+
+
+# -- lines whose output cannot matter ---------------------------------------
+
+
+def test_line_whose_output_cannot_matter_runs_one_shift_a_day_and_makes_nothing() -> None:
+    data = tiny()
+    data["materials"].append({"id": "scrap", "name": "scrap"})  # no value, nobody consumes it
+    data["lines"].append(
+        {
+            "id": "B",
+            "name": "B",
+            "plant": "p",
+            "output": "scrap",
+            "rate_per_shift": 5,
+            "max_shifts": 2,
+            "systems": ["s"],
+            "after_lines": ["A"],
+            "ramp_up_percent": [50],
+        }
+    )
+    result = solve_checked(data)
+    assert result.objective == 20
+    rows = [(p.day, p.shifts, p.units) for p in result.plan.production if p.line == "B"]
+    first = restart(result, "B")
+    if first is None:
+        assert rows == []
+    else:
+        assert rows == [(t, 1, 0) for t in range(first, 10)]
+
+
+def test_psplib_import_is_modelled_without_day_variables() -> None:
+    instance = from_psplib(SHARED / "data" / "psplib" / "j30" / "j301_1.sm")
+    names = [var.name for var in RestartModel(ProblemData.from_instance(instance)).model.proto.variables]
+    assert not [name for name in names if name.startswith(("running[", "shifts[", "units["))]
+    assert any(name.startswith("restart[") for name in names)
