@@ -14,7 +14,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -115,11 +115,12 @@ def validate(instance: Path) -> None:
 @click.option("-o", "--output", default="-", show_default=True, help="Plan file, or - for stdout.")
 @click.option(
     "--method",
-    type=click.Choice(["cpsat", "greedy"]),
+    type=click.Choice(["cpsat", "greedy", "mip"]),
     default="cpsat",
     show_default=True,
     envvar="RESTART_PLANNER_METHOD",
-    help="cpsat: search, warm-started from the greedy plan; greedy: the baseline alone.",
+    help="cpsat: search, warm-started from the greedy plan; greedy: the baseline alone; "
+    "mip: the time-indexed MIP peer with HiGHS (the mip extra).",
 )
 @_solver_options
 @_user_errors
@@ -133,8 +134,9 @@ def solve(
     from planner.verify import verify
 
     inst = load_instance(instance)
-    chosen: Method = "greedy" if method == "greedy" else "cpsat"
-    result = run(inst, method=chosen, time_limit=time_limit, workers=workers, seed=seed, log=log)
+    result = run(
+        inst, method=cast(Method, method), time_limit=time_limit, workers=workers, seed=seed, log=log
+    )
     _write(result.plan.to_json(), output)
     click.echo(summary(inst, result), err=True)
     report = verify(inst, result.plan)

@@ -58,7 +58,7 @@ class Result:
         return list(self.plan.explanation or [])
 
 
-Method = Literal["cpsat", "greedy"]
+Method = Literal["cpsat", "greedy", "mip"]
 
 
 def solve(
@@ -76,7 +76,8 @@ def solve(
     """Plan the restart of `instance`.
 
     `method` "cpsat" searches with the CP-SAT model; "greedy" returns the
-    greedy baseline's plan (`planner.greedy`) without a search. With
+    greedy baseline's plan (`planner.greedy`) without a search; "mip" solves
+    the time-indexed MIP peer (`planner.mip`, HiGHS), cold, as a peer would. With
     `structural_checks` (the default), reasons that prove the instance
     infeasible are looked for first and returned without a search. The search
     is warm-started from `hint` (a plan of this instance) or, with `warmstart`,
@@ -91,6 +92,8 @@ def solve(
             return Result(
                 "infeasible", _empty_plan(instance, "infeasible", reasons), None, None, elapsed, 0.0
             )
+    if method == "mip":
+        return _mip(instance, started, time_limit, workers, seed, log)
     if hint is None and (warmstart or method == "greedy"):
         hint = greedy(instance)
     if method == "greedy":
@@ -106,6 +109,29 @@ def _greedy_result(instance: Instance, plan: Plan | None, started: float) -> Res
         )
         return Result("unknown", _empty_plan(instance, "unknown", [reason]), None, None, elapsed, 0.0)
     return Result(plan.status, plan, plan.objective.value, plan.objective.bound, elapsed, 0.0, elapsed)
+
+
+def _mip(instance: Instance, started: float, time_limit: float, workers: int, seed: int, log: bool) -> Result:
+    try:
+        from planner.mip import solve_mip
+    except ImportError as error:  # highspy is the optional `mip` extra
+        raise SolveError(f"--method mip needs HiGHS ({error}): pip install 'restart-planner[mip]'") from None
+    data = ProblemData.from_instance(instance)
+    outcome = solve_mip(data, time_limit=time_limit, threads=workers, seed=seed, log=log)
+    runtime = time.perf_counter() - started
+    if outcome.decisions is None:
+        reason = {
+            "infeasible": "No plan meets every constraint together: HiGHS proved it on the MIP.",
+            "unknown": f"The MIP found no plan within the time limit of {time_limit:g} s.",
+        }.get(outcome.status, f"The MIP ended with status {outcome.status} and no plan.")
+        status: Status = "infeasible" if outcome.status == "infeasible" else "unknown"
+        return Result(
+            status, _empty_plan(instance, status, [reason]), None, None, runtime, outcome.build_time
+        )
+    value = outcome.decisions.objective
+    bound = value if outcome.bound is None else outcome.bound
+    plan = build_plan(instance, data, outcome.decisions, outcome.status, bound)
+    return Result(plan.status, plan, plan.objective.value, plan.objective.bound, runtime, outcome.build_time)
 
 
 def _search(

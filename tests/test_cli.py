@@ -123,6 +123,16 @@ def test_solve_with_the_greedy_method_writes_a_verified_plan(tmp_path: Path) -> 
     assert "verified" in err
 
 
+def test_solve_with_the_mip_method_writes_a_verified_optimal_plan(tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    code, _, err = run("solve", str(EXAMPLE), "-o", str(out), "--method", "mip", "--workers", "1")
+    assert code == 0
+    plan = load_plan(out)
+    assert verify(load_instance(EXAMPLE), plan).ok
+    assert (plan.status, plan.objective.value) == ("optimal", 380)
+    assert "verified" in err
+
+
 def test_generate_writes_the_committed_instance_for_the_same_size_and_seed(tmp_path: Path) -> None:
     out = tmp_path / "tiny.json"
     code, _, _ = run("generate", "--size", "tiny", "--seed", "1", "-o", str(out))
