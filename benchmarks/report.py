@@ -58,7 +58,7 @@ def markdown(table: pd.DataFrame) -> str:
             if pd.isna(value):
                 return ""
             return f"{value:.4f}" if abs(value) < 1 else f"{value:.2f}"
-        return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+        return "" if value is None or value is pd.NA else str(value)
 
     head = "| " + " | ".join(table.columns) + " |"
     rule = "|" + "|".join(" --- " for _ in table.columns) + "|"
@@ -72,6 +72,9 @@ def side_by_side(table: pd.DataFrame) -> pd.DataFrame:
         index="instance", columns="method", values=["objective", "time"], aggfunc="first"
     )
     wide.columns = [f"{method} {what}" for what, method in wide.columns]
+    for column in wide.columns:
+        if column.endswith(" objective"):  # integers; a method without a plan leaves a gap
+            wide[column] = wide[column].round().astype("Int64")
     known = table.groupby("instance", sort=False)["best_known"].first()
     return pd.concat([known, wide], axis=1).reset_index()
 
