@@ -96,3 +96,24 @@ def build_plan(
         lines=lines,
         production=production,
     )
+
+
+def decisions_from_plan(data: ProblemData, plan: Plan) -> Decisions:
+    """The decisions of a plan file (by id) in the model's indices, e.g. for a warm start."""
+    sys_index = {s.id: i for i, s in enumerate(data.systems)}
+    line_index = {ln.id: i for i, ln in enumerate(data.lines)}
+    systems: dict[int, tuple[int, int, int] | None] = {}
+    for row in plan.systems:
+        s = sys_index[row.id]
+        if data.systems[s].cleared:
+            continue
+        if row.mode is None or row.start_day is None or row.end_day is None:
+            systems[s] = None
+        else:
+            systems[s] = (row.mode, row.start_day, row.end_day)
+    restarts: list[int | None] = [None] * len(data.lines)
+    for line in plan.lines:
+        restarts[line_index[line.id]] = line.restart_day
+    units = {(line_index[p.line], p.day): p.units for p in plan.production}
+    shifts = {(line_index[p.line], p.day): p.shifts for p in plan.production}
+    return Decisions(systems, restarts, units, shifts, plan.objective.value or 0)

@@ -10,12 +10,12 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
-from planner.cpsat.model import RestartModel, decisions_from_plan
+from planner.cpsat.model import RestartModel
 from planner.data import ProblemData
 from planner.errors import SolveError
 from planner.greedy import greedy
 from planner.infeasibility import structural_reasons
-from planner.plans import Decisions, build_plan
+from planner.plans import Decisions, build_plan, decisions_from_plan
 from planner.schema import Instance, Plan, PlanObjective, Status
 
 _STATUS: dict[cp_model.CpSolverStatus, Status] = {

@@ -18,9 +18,9 @@ from planner.data import ProblemData
 from planner.files import load_instance
 from planner.greedy import greedy
 from planner.mip import MipOutcome, _best_serial_plan, _serial_plan, solve_mip
-from planner.plans import Decisions, build_plan
+from planner.plans import Decisions, build_plan, decisions_from_plan
 from planner.psplib import from_psplib, known_bounds
-from planner.schema import Instance, Plan
+from planner.schema import Instance
 from planner.solve import solve
 from planner.verify import verify
 
@@ -64,28 +64,6 @@ def _mip(instance: Instance, time_limit: float = 10.0, hint: Decisions | None = 
         assert report.figures is not None
         assert getattr(report.figures, instance.objective) == outcome.decisions.objective
     return outcome
-
-
-def _decisions(instance: Instance, plan: Plan) -> Decisions:
-    """The decisions of a plan file, by index."""
-    data = ProblemData.from_instance(instance)
-    systems = {s.id: i for i, s in enumerate(data.systems)}
-    lines = {ln.id: i for i, ln in enumerate(data.lines)}
-    chosen: dict[int, tuple[int, int, int] | None] = {}
-    for ps in plan.systems:
-        s = systems[ps.id]
-        if data.systems[s].cleared:
-            continue
-        chosen[s] = None
-        if ps.mode is not None and ps.start_day is not None and ps.end_day is not None:
-            chosen[s] = (ps.mode, ps.start_day, ps.end_day)
-    restarts: list[int | None] = [None] * len(data.lines)
-    for pl in plan.lines:
-        restarts[lines[pl.id]] = pl.restart_day
-    shifts = {(lines[p.line], p.day): p.shifts for p in plan.production}
-    units = {(lines[p.line], p.day): p.units for p in plan.production}
-    assert plan.objective.value is not None
-    return Decisions(chosen, restarts, units, shifts, plan.objective.value)
 
 
 # --- against CP-SAT ---------------------------------------------------------------------------
@@ -177,7 +155,9 @@ def test_hint_is_kept_when_time_runs_out() -> None:
     instance = load_instance(EXAMPLES / "06-intermediate-material-chain.json")
     plan = greedy(instance)
     assert plan is not None and plan.objective.value is not None
-    outcome = _mip(instance, time_limit=0.0, hint=_decisions(instance, plan))
+    outcome = _mip(
+        instance, time_limit=0.0, hint=decisions_from_plan(ProblemData.from_instance(instance), plan)
+    )
     assert outcome.status in ("feasible", "optimal")
     assert outcome.decisions is not None
     assert outcome.decisions.objective <= plan.objective.value
@@ -186,7 +166,7 @@ def test_hint_is_kept_when_time_runs_out() -> None:
 def test_makespan_hint_cuts_the_horizon_and_keeps_the_optimum() -> None:
     instance = load_instance(EXAMPLES / "08-makespan-psplib-style.json")
     plan = solve(instance, time_limit=10, workers=1, seed=0).plan
-    outcome = _mip(instance, hint=_decisions(instance, plan))
+    outcome = _mip(instance, hint=decisions_from_plan(ProblemData.from_instance(instance), plan))
     assert outcome.status == "optimal"
     assert outcome.decisions is not None and outcome.decisions.objective == 9
 
