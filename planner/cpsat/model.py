@@ -117,12 +117,12 @@ class RestartModel:
         units: dict[tuple[int, int], int] = {}
         shifts: dict[tuple[int, int], int] = {}
         for i, lv in enumerate(self.lines):
-            restarted = solver.boolean_value(lv.restarted)
-            restarts.append(int(solver.value(lv.restart)) if restarted else None)
-            if lv.timeless and restarted:
+            restart = int(solver.value(lv.restart)) if solver.boolean_value(lv.restarted) else None
+            restarts.append(restart)
+            if lv.timeless and restart is not None:
+                # Only its restart day is modelled: one shift a working day from it, no units.
                 working = self.data.plants[self.data.lines[i].plant].working
-                first = max(0, restarts[-1] or 0)
-                shifts.update({(i, t): 1 for t in range(first, self.data.horizon) if working[t]})
+                shifts.update({(i, t): 1 for t in range(max(restart, 0), self.data.horizon) if working[t]})
             for t, var in lv.units.items():
                 n = solver.value(lv.shifts[t])
                 if n > 0:
