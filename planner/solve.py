@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import sys
 import time
@@ -15,8 +16,9 @@ from planner.data import ProblemData
 from planner.errors import SolveError
 from planner.greedy import greedy
 from planner.infeasibility import structural_reasons
-from planner.plans import Decisions, build_plan, decisions_from_plan
+from planner.plans import Decisions, build_plan, decisions_from_plan, figures
 from planner.schema import Instance, Plan, PlanObjective, Status
+from planner.verify import verify
 
 _STATUS: dict[cp_model.CpSolverStatus, Status] = {
     cp_model.OPTIMAL: "optimal",
@@ -80,9 +82,11 @@ def solve(
     the time-indexed MIP peer (`planner.mip`, HiGHS), cold, as a peer would. With
     `structural_checks` (the default), reasons that prove the instance
     infeasible are looked for first and returned without a search. The search
-    is warm-started from `hint` (a plan of this instance) or, with `warmstart`,
-    from the greedy plan; the better of the greedy and the searched plan is
-    returned, so a short time limit never loses the greedy's plan.
+    is warm-started from `hint` or, with `warmstart`, from the greedy plan.
+    `hint` may be a plan of another version of the instance (a what-if, a
+    re-plan): its figures are recomputed here, and when it keeps this
+    instance's contract the better of it and the searched plan is returned,
+    so a short time limit never loses it (nor the greedy's plan).
     """
     started = time.perf_counter()
     if structural_checks:
@@ -94,11 +98,37 @@ def solve(
             )
     if method == "mip":
         return _mip(instance, started, time_limit, workers, seed, log)
-    if hint is None and (warmstart or method == "greedy"):
-        hint = greedy(instance)
     if method == "greedy":
-        return _greedy_result(instance, hint, started)
-    return _search(instance, hint, started, time_limit, workers, seed, log)
+        return _greedy_result(instance, greedy(instance), started)
+    fallback = None
+    if hint is not None:
+        fallback = rebase(instance, hint)
+    elif warmstart:
+        hint = fallback = greedy(instance)
+    return _search(instance, hint, fallback, started, time_limit, workers, seed, log)
+
+
+def rebase(instance: Instance, plan: Plan) -> Plan | None:
+    """The decisions of `plan` as a plan of `instance`, figures recomputed; None unless it verifies.
+
+    This is how a plan of one version of an instance (yesterday's, the base of
+    a what-if) is carried over to another: same clearances, restarts, shifts and
+    units, judged by the other version's contract.
+    """
+    if not plan.has_schedule:
+        return None
+    data = ProblemData.from_instance(instance)
+    try:
+        decisions = decisions_from_plan(data, plan)
+    except KeyError:  # a system or line the instance does not have
+        return None
+    value = figures(data, decisions).of(data.objective)
+    if value is None:
+        return None
+    decisions = Decisions(decisions.systems, decisions.restarts, decisions.units, decisions.shifts, value)
+    status: Status = "optimal" if value == 0 else "feasible"
+    rebased = build_plan(instance, data, decisions, status, 0)
+    return rebased if verify(instance, rebased).ok else None
 
 
 def _greedy_result(instance: Instance, plan: Plan | None, started: float) -> Result:
@@ -137,6 +167,7 @@ def _mip(instance: Instance, started: float, time_limit: float, workers: int, se
 def _search(
     instance: Instance,
     hint: Plan | None,
+    fallback: Plan | None,
     started: float,
     time_limit: float,
     workers: int,
@@ -145,8 +176,11 @@ def _search(
 ) -> Result:
     data = ProblemData.from_instance(instance)
     built = RestartModel(data)
-    if hint is not None and hint.has_schedule:
-        built.warmstart(decisions_from_plan(data, hint))
+    start_from = fallback or hint
+    if start_from is not None and start_from.has_schedule:
+        # A plan of another instance may name ids or days this one lacks: then no warm start.
+        with contextlib.suppress(KeyError, IndexError):
+            built.warmstart(decisions_from_plan(data, start_from))
     build_time = time.perf_counter() - started
 
     solver = cp_model.CpSolver()
@@ -165,10 +199,9 @@ def _search(
     if code == cp_model.MODEL_INVALID:
         raise SolveError(f"the CP-SAT model is invalid (a bug in the planner): {built.model.validate()}")
     status = _STATUS[code]
-    fallback = hint if hint is not None and hint.has_schedule else None
     if status == "infeasible":
         if fallback is not None:
-            raise SolveError("planner bug: CP-SAT proved infeasible an instance with a verified hint plan")
+            raise SolveError("planner bug: CP-SAT proved infeasible an instance with a verified plan")
         reason = (
             "No plan meets every constraint together: CP-SAT proved it, but no single structural "
             "cause was found (fixed starts and restarts, capacities, staff and the horizon each pass "
