@@ -21,15 +21,16 @@ class InstanceError(PlannerError):
     ``lines[3].plant: unknown plant 'hallewood'``.
     """
 
-    def __init__(self, problems: list[str], source: str | None = None) -> None:
+    def __init__(self, problems: list[str], source: str | None = None, *, subject: str = "the file") -> None:
         self.problems = list(problems)
         self.source = source
+        self.subject = subject  # what the problems are in: "the file", "the changes"
         super().__init__(self._text())
 
     def _text(self) -> str:
         where = f"{self.source}: " if self.source else ""
         count = len(self.problems)
-        head = f"{where}{count} problem{'s' if count != 1 else ''} in the file"
+        head = f"{where}{count} problem{'s' if count != 1 else ''} in {self.subject}"
         return head + "\n" + "\n".join(f"  {p}" for p in self.problems)
 
 

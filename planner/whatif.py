@@ -1,0 +1,412 @@
+"""What-if analysis: solve the base and changed versions of an instance, and compare.
+
+`whatif(instance, scenarios)` solves the base (unless given) and every
+scenario, each warm-started from the base plan (`solve(..., hint=base plan)`,
+which keeps the base plan as a fallback whenever it still holds, so a short
+time limit never makes a scenario look worse than doing nothing new). The
+scenarios run in a process pool of ``cpu_count // workers`` processes (one
+process: in turn); results always come back in scenario order.
+
+Each `ScenarioResult` holds the changed instance and its solve (the plan
+included), the change in lost value against the base, the restart days that
+moved, and - for a scenario of one numeric change - the value of the change
+per unit of the quantity changed, e.g. "£ per extra team-day" (capacity x days
+in force within the horizon), "£ per extra person" (staff at day 0), "£ per
+day earlier" (a supplier's `from_day`, a `release_day`). The value is the
+objective's improvement divided by the size of the change, so it is positive
+when the change helps; it is in £ under `lost_value`, units under
+`lost_units` and days under `makespan`.
+
+`marginal(instance)` prices the usual levers at once (`marginal_scenarios`):
+one more of every resource, 10% more of every staff pool, every supplier one
+week earlier; it returns the `WhatIf` ranked, biggest saving first.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from planner.changes import Address, Change, Scenario, apply_changes, parse_change, resolve
+from planner.data import step_function
+from planner.errors import InstanceError
+from planner.schema import Instance, Plan, Status
+from planner.solve import Result, solve
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+RestartChanges = dict[str, tuple[int | None, int | None]]
+
+_MEASURE = {"lost_value": "£", "lost_units": "units", "makespan": "days"}
+_EARLIER = {"from_day", "release_day", "fixed_start", "fixed_restart"}
+_SHORTER = {"lead_days", "duration_days", "days"}
+_PER = {
+    "per_day": "unit delivered a day",
+    "on_hand": "unit in stock",
+    "horizon_days": "day of horizon",
+    "max_shifts": "shift",
+    "rate_per_shift": "unit per shift",
+}
+_WEEK = 7
+
+_COLUMNS = [
+    "name",
+    "changes",
+    "status",
+    "lost_value",
+    "lost_units",
+    "objective",
+    "bound",
+    "delta_value",
+    "value_per_unit",
+    "unit",
+    "restart_changes",
+]
+_HEADER = ("scenario", "status", "lost value", "lost units", "delta", "value per unit", "restarts moved")
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """One scenario solved: the changed instance, its solve and the comparison with the base."""
+
+    name: str
+    changes: tuple[str, ...]
+    instance: Instance
+    result: Result
+    delta_value: int | None  # lost value minus the base's (None without both plans)
+    restart_changes: RestartChanges  # line -> (base restart day, this one) for lines that moved
+    value_per_unit: float | None
+    unit: str | None
+
+    @property
+    def status(self) -> Status:
+        return self.result.status
+
+    @property
+    def plan(self) -> Plan:
+        return self.result.plan
+
+    @property
+    def lost_value(self) -> int | None:
+        return self.plan.lost_value
+
+    @property
+    def lost_units(self) -> int | None:
+        return self.plan.lost_units
+
+    @property
+    def objective(self) -> int | None:
+        return self.result.objective
+
+    @property
+    def bound(self) -> int | None:
+        return self.result.bound
+
+    @property
+    def saving(self) -> int | None:
+        """Lost value saved against the base (negative when the change costs)."""
+        return None if self.delta_value is None else -self.delta_value
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The base solve and every scenario's, in scenario order (or ranked, see `ranked`)."""
+
+    instance: Instance
+    base: Result
+    scenarios: tuple[ScenarioResult, ...]
+
+    def ranked(self) -> WhatIf:
+        """The scenarios by saving, biggest first; those without a plan last."""
+        order = sorted(self.scenarios, key=lambda s: (s.saving is None, -(s.saving or 0)))
+        return replace(self, scenarios=tuple(order))
+
+    def to_json(self) -> dict[str, Any]:
+        """The comparison for scripts (`restart-planner whatif --json`)."""
+        base = self.base.plan
+        return {
+            "base": {"lost_value": base.lost_value, "lost_units": base.lost_units, "status": base.status},
+            "scenarios": [_scenario_json(s) for s in self.scenarios],
+        }
+
+    def table(self) -> pd.DataFrame:
+        """One row a scenario (`restart_changes` as text: ``A 5->3, B -->7``)."""
+        import pandas as pd
+
+        rows = [
+            {**_scenario_json(s), "changes": "; ".join(s.changes), "objective": s.objective, "bound": s.bound}
+            | {"restart_changes": _moves(s.restart_changes)}
+            for s in self.scenarios
+        ]
+        ints = ["lost_value", "lost_units", "objective", "bound", "delta_value"]
+        return pd.DataFrame(rows, columns=_COLUMNS).astype({c: "Int64" for c in ints})
+
+    def text(self) -> str:
+        """A comparison table for the terminal."""
+        base = self.base.plan
+        head = (
+            f"What-if on {self.instance.name}: base {base.status}, lost value {_num(base.lost_value)}, "
+            f"lost units {_num(base.lost_units)}"
+        )
+        rows = _aligned([_HEADER, *(_text_row(s) for s in self.scenarios)], right={2, 3, 4})
+        note = "delta: lost value minus the base's (negative: less is lost)"
+        return "\n".join([head, "", *rows, "", note]) + "\n"
+
+
+def whatif(
+    instance: Instance,
+    scenarios: Sequence[Scenario | str],
+    *,
+    time_limit: float = 60.0,
+    workers: int = 2,
+    seed: int = 0,
+    base: Result | None = None,
+    processes: int | None = None,
+) -> WhatIf:
+    """Solve the base (unless `base` is given) and each scenario, warm-started from the base plan.
+
+    A string is a change solved as its own scenario, named after its text.
+    `time_limit`, `workers` and `seed` apply to each solve; `processes` (default
+    ``cpu_count // workers``) solves that many scenarios at once. Every
+    scenario's changes are checked before anything is solved: `InstanceError`
+    lists the problems of all of them.
+    """
+    chosen = [_as_scenario(item, i) for i, item in enumerate(scenarios)]
+    changed = _changed_instances(instance, chosen)
+    if base is None:
+        base = solve(instance, time_limit=time_limit, workers=workers, seed=seed)
+    hint = base.plan if base.plan.has_schedule else None
+    run = functools.partial(_solve, hint=hint, time_limit=time_limit, workers=workers, seed=seed)
+    if processes is None:
+        processes = max(1, (os.cpu_count() or 1) // max(1, workers))
+    processes = min(processes, len(changed))
+    if processes <= 1:
+        results = [run(inst) for inst in changed]
+    else:
+        with ProcessPoolExecutor(max_workers=processes) as pool:
+            results = list(pool.map(run, changed))
+    compared = [
+        _compare(instance, base, scenario, inst, result)
+        for scenario, inst, result in zip(chosen, changed, results, strict=True)
+    ]
+    return WhatIf(instance, base, tuple(compared))
+
+
+def marginal_scenarios(instance: Instance) -> list[Scenario]:
+    """+1 of every resource, +10% of every staff pool, every supplier a week earlier.
+
+    A supplier is a material with a `supply` back only from a day > 0; its
+    `from_day` moves 7 days earlier, but not before day 0. A staff pool that
+    is 0 on every day is left out (10% of nothing changes nothing).
+    """
+    texts = [f"resources.{r.id}.capacity=+1" for r in instance.resources]
+    for plant in instance.plants:
+        for pool, headcount in plant.staff.items():
+            later = [c.headcount for c in plant.staff_changes if c.pool == pool]
+            if headcount > 0 or any(later):
+                texts.append(f"plants.{plant.id}.staff.{pool}=+10%")
+    for material in instance.materials:
+        supply = material.supply
+        if supply is not None and supply.from_day > 0:
+            texts.append(f"materials.{material.id}.supply.from_day={max(0, supply.from_day - _WEEK)}")
+    return [Scenario.single(text) for text in texts]
+
+
+def marginal(
+    instance: Instance,
+    *,
+    time_limit: float = 60.0,
+    workers: int = 2,
+    seed: int = 0,
+    base: Result | None = None,
+    processes: int | None = None,
+) -> WhatIf:
+    """`whatif` over `marginal_scenarios(instance)`, ranked by saving (biggest first)."""
+    scenarios = marginal_scenarios(instance)
+    found = whatif(
+        instance, scenarios, time_limit=time_limit, workers=workers, seed=seed, base=base, processes=processes
+    )
+    return found.ranked()
+
+
+# --- solving -------------------------------------------------------------------------
+
+
+def _as_scenario(item: Scenario | str, position: int) -> Scenario:
+    if isinstance(item, Scenario):
+        return item
+    return Scenario.single(parse_change(item, place=f"changes[{position}]"))
+
+
+def _changed_instances(instance: Instance, scenarios: list[Scenario]) -> list[Instance]:
+    changed: list[Instance] = []
+    problems: list[str] = []
+    for scenario in scenarios:
+        try:
+            changed.append(apply_changes(instance, scenario.changes))
+        except InstanceError as err:
+            problems += err.problems
+    if problems:
+        raise InstanceError(problems, subject="the changes")
+    return changed
+
+
+def _solve(instance: Instance, *, hint: Plan | None, time_limit: float, workers: int, seed: int) -> Result:
+    """One scenario's solve (module level, so that a process pool can run it)."""
+    return solve(instance, time_limit=time_limit, workers=workers, seed=seed, hint=hint)
+
+
+# --- comparing -----------------------------------------------------------------------
+
+
+def _compare(
+    instance: Instance, base: Result, scenario: Scenario, changed: Instance, result: Result
+) -> ScenarioResult:
+    delta = None
+    if base.plan.lost_value is not None and result.plan.lost_value is not None:
+        delta = result.plan.lost_value - base.plan.lost_value
+    price = None
+    if base.objective is not None and result.objective is not None and len(scenario.changes) == 1:
+        price = _price(instance, changed, scenario.changes[0], base.objective - result.objective)
+    value, unit = price if price is not None else (None, None)
+    return ScenarioResult(
+        name=scenario.name,
+        changes=tuple(change.text for change in scenario.changes),
+        instance=changed,
+        result=result,
+        delta_value=delta,
+        restart_changes=_restart_changes(base.plan, result.plan),
+        value_per_unit=value,
+        unit=unit,
+    )
+
+
+def _restart_changes(base: Plan, plan: Plan) -> RestartChanges:
+    if not (base.has_schedule and plan.has_schedule):
+        return {}
+    before = {line.id: line.restart_day for line in base.lines}
+    return {
+        line.id: (before.get(line.id), line.restart_day)
+        for line in plan.lines
+        if before.get(line.id) != line.restart_day
+    }
+
+
+def _price(old: Instance, new: Instance, change: Change, improvement: int) -> tuple[float, str] | None:
+    """(improvement per unit of the change, the unit's label); None when the change has no size."""
+    if change.operation == "delete":
+        return None
+    address = resolve(old, change)
+    sized = _size(old, new, address)
+    if sized is None or sized[0] == 0:
+        return None
+    size, per = sized
+    return improvement / size, f"{_MEASURE[old.objective]} per {per}"
+
+
+def _size(old: Instance, new: Instance, address: Address) -> tuple[int, str] | None:
+    """How much the change is, in the changed quantity's unit, and that unit."""
+    if address.collection == "resources" and address.fields == ("capacity",):
+        return _team_days(new, address) - _team_days(old, address), "extra team-day"
+    before, after = _number(old, address), _number(new, address)
+    if before is None or after is None:
+        return None
+    field = str(address.fields[-1])
+    if address.collection == "plants" and address.fields[0] == "staff":
+        return after - before, "extra person"
+    if field in _EARLIER:
+        return before - after, "day earlier"
+    if field in _SHORTER:
+        return before - after, "day shorter"
+    return after - before, f"extra {_PER.get(field, field)}"
+
+
+def _team_days(instance: Instance, address: Address) -> int:
+    """Capacity x days in force, summed over the horizon."""
+    (resource,) = (r for r in instance.resources if r.id == address.item)
+    changes = [(c.day, c.capacity) for c in resource.capacity_changes]
+    return sum(step_function(resource.capacity, changes, instance.horizon_days))
+
+
+def _number(instance: Instance, address: Address) -> int | None:
+    """The integer `address` names in `instance` (defaults included), None when it has none."""
+    node: Any = instance.model_dump(mode="json")
+    if address.collection is not None:
+        node = next((it for it in node[address.collection] if it["id"] == address.item), None)
+    for field in address.fields:
+        node = _child(node, field)
+    return node if isinstance(node, int) and not isinstance(node, bool) else None
+
+
+def _child(node: Any, field: str | int) -> Any:
+    """`node[field]`, or None when there is no such field or position."""
+    if isinstance(node, dict):
+        return node.get(str(field))
+    if isinstance(node, list) and isinstance(field, int) and field < len(node):
+        return node[field]
+    return None
+
+
+# --- presenting ----------------------------------------------------------------------
+
+
+def _scenario_json(s: ScenarioResult) -> dict[str, Any]:
+    return {
+        "name": s.name,
+        "changes": list(s.changes),
+        "lost_value": s.lost_value,
+        "lost_units": s.lost_units,
+        "status": s.status,
+        "delta_value": s.delta_value,
+        "value_per_unit": s.value_per_unit,
+        "unit": s.unit,
+        "restart_changes": {line: list(days) for line, days in s.restart_changes.items()},
+    }
+
+
+def _text_row(s: ScenarioResult) -> tuple[str, ...]:
+    delta = "" if s.delta_value is None else f"{s.delta_value:+,}"
+    price = "" if s.value_per_unit is None or s.unit is None else _price_text(s.value_per_unit, s.unit)
+    return (s.name, s.status, _num(s.lost_value), _num(s.lost_units), delta, price, _moves(s.restart_changes))
+
+
+def _aligned(rows: list[tuple[str, ...]], right: set[int]) -> list[str]:
+    """The rows as text columns, the columns in `right` right-aligned."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(
+            cell.rjust(w) if i in right else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
+
+
+def _moves(changes: RestartChanges) -> str:
+    """``A 5->2, B -->7`` (a dash: not restarted)."""
+    return ", ".join(f"{line} {_day(old)}->{_day(new)}" for line, (old, new) in changes.items())
+
+
+def _price_text(value: float, unit: str) -> str:
+    """``£15 per extra team-day``, ``2.5 units per extra person``."""
+    if unit.startswith("£ "):
+        return f"£{_amount(value)}{unit[1:]}"
+    return f"{_amount(value)} {unit}"
+
+
+def _amount(value: float) -> str:
+    """At most two decimals, none when whole: 2,000 / 12.5 / 0.33."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _day(day: int | None) -> str:
+    return "-" if day is None else str(day)
+
+
+def _num(value: int | None) -> str:
+    return "-" if value is None else f"{value:,}"
