@@ -183,31 +183,18 @@ def _search(
             built.warmstart(decisions_from_plan(data, start_from))
     build_time = time.perf_counter() - started
 
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.0, time_limit - build_time)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    solver.parameters.log_search_progress = log
-    if log:
-        solver.parameters.log_to_stdout = False
-        solver.log_callback = lambda line: print(line, file=sys.stderr)
+    solver = _solver(time_limit - build_time, workers, seed, log)
     progress = _Progress(started)
     solver.best_bound_callback = progress.on_bound
     code = solver.solve(built.model, progress)
     runtime = time.perf_counter() - started
-
-    if code == cp_model.MODEL_INVALID:
-        raise SolveError(f"the CP-SAT model is invalid (a bug in the planner): {built.model.validate()}")
-    status = _STATUS[code]
+    status = _status(code, built)
     if status == "infeasible":
         if fallback is not None:
             raise SolveError("planner bug: CP-SAT proved infeasible an instance with a verified plan")
-        reason = (
-            "No plan meets every constraint together: CP-SAT proved it, but no single structural "
-            "cause was found (fixed starts and restarts, capacities, staff and the horizon each pass "
-            "on their own checks), so the conflict lies in several constraints at once."
-        )
-        return Result(status, _empty_plan(instance, status, [reason]), None, None, runtime, build_time)
+        reasons = _conflict_reasons(instance, time_limit, workers, seed)
+        runtime = time.perf_counter() - started
+        return Result(status, _empty_plan(instance, status, reasons), None, None, runtime, build_time)
 
     plan = None
     if status != "unknown":
@@ -234,6 +221,70 @@ def _search(
         best,
         tuple(progress.trajectory),
     )
+
+
+@dataclass(frozen=True)
+class Search:
+    """One CP-SAT run on a prepared model: its status, best decisions and proven bound."""
+
+    status: Status
+    decisions: Decisions | None  # None unless a plan was found
+    bound: int | None  # proven lower bound on the model's current objective, rounded up (None: none)
+
+
+def search(
+    built: RestartModel, *, time_limit: float, workers: int = 2, seed: int = 0, log: bool = False
+) -> Search:
+    """Run CP-SAT on `built` as it stands: its objective, its extra constraints, its hint.
+
+    For callers that change the model before searching (re-planning freezes
+    the past and may minimise changes instead of lost value); `solve()` is the
+    entry point for an instance as it is.
+    """
+    solver = _solver(time_limit, workers, seed, log)
+    status = _status(solver.solve(built.model), built)
+    if status == "infeasible":
+        return Search(status, None, None)
+    proved = solver.best_objective_bound
+    bound = math.ceil(proved - 1e-6) if math.isfinite(proved) else None
+    decisions = None if status == "unknown" else built.decisions(solver)
+    return Search(status, decisions, bound)
+
+
+def _solver(time_limit: float, workers: int, seed: int, log: bool) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.0, time_limit)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    solver.parameters.log_search_progress = log
+    if log:
+        solver.parameters.log_to_stdout = False
+        solver.log_callback = lambda line: print(line, file=sys.stderr)
+    return solver
+
+
+def _status(code: cp_model.CpSolverStatus, built: RestartModel) -> Status:
+    """The plan's status of a solver's code; an invalid model is a planner bug and raises."""
+    if code == cp_model.MODEL_INVALID:
+        raise SolveError(f"the CP-SAT model is invalid (a bug in the planner): {built.model.validate()}")
+    return _STATUS[code]
+
+
+def _conflict_reasons(instance: Instance, time_limit: float, workers: int, seed: int) -> list[str]:
+    """Why CP-SAT found no plan: small sets of the file's requirements that clash (`planner.conflicts`)."""
+    from planner.conflicts import conflicts
+
+    report = conflicts(
+        instance, time_limit=min(30.0, time_limit), check_time_limit=5.0, workers=workers, seed=seed
+    )
+    if report.status == "explained":
+        return report.explanation()
+    generic = (
+        "No plan meets every constraint together: CP-SAT proved it, but no single structural "
+        "cause was found (fixed starts and restarts, capacities, staff and the horizon each pass "
+        "on their own checks), so the conflict lies in several constraints at once."
+    )
+    return [generic, *report.explanation()]
 
 
 def _value(plan: Plan) -> int:
