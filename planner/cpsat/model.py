@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from planner.cpsat import replanning
 from planner.cpsat.constraints import Constraints
 from planner.cpsat.objective import make_makespan, set_objective
-from planner.cpsat.variables import LineVars, SystemVars, make_line_vars, make_system_vars
+from planner.cpsat.replanning import Past
+from planner.cpsat.variables import LinearExpr, LineVars, SystemVars, make_line_vars, make_system_vars
 from planner.data import ProblemData
 from planner.plans import Decisions
 
@@ -30,6 +32,23 @@ class RestartModel:
         self.stock = constraints.stock
         self.idle_days = constraints.idle_days
         self.objective = set_objective(self.model, data, self.lines, makespan)
+
+    def freeze(self, plan: Decisions, today: int) -> Past:
+        """Re-planning: keep what `plan` did before `today`; begin nothing new before it."""
+        return replanning.freeze(self, plan, today)
+
+    def minimize_changes(self, plan: Decisions, best: int) -> LinearExpr:
+        """Re-planning, second stage: objective at most `best`, fewest changes from `plan`."""
+        changes = replanning.count_changes(self, plan)
+        self.model.add(self.objective <= best)
+        self.model.minimize(changes)
+        return changes
+
+    def minimize_weighted_changes(self, plan: Decisions, weight: int) -> LinearExpr:
+        """Re-planning: minimise objective + `weight` x changes from `plan` (weight in objective units)."""
+        changes = replanning.count_changes(self, plan)
+        self.model.minimize(self.objective + weight * changes)
+        return changes
 
     def warmstart(self, plan: Decisions) -> None:
         """Hint every decision variable with `plan` (old hints are cleared first).
