@@ -5,15 +5,27 @@ from planner import load_instance, solve, verify
 instance = load_instance("instances/jlr-2025.json")
 result = solve(instance, time_limit=60, workers=2, seed=0)
 report = verify(instance, result.plan)
+
+Decision support: `explain(instance, plan)` (why each line starts when it
+does, and the bottlenecks), `conflicts(instance)` (why there is no plan),
+`whatif(instance, ["resources.forensics.capacity=+1"])` and `marginal(instance)`
+(what a change is worth), `replan(instance, plan, today)` (re-plan from today).
 """
 
+from planner.changes import Scenario, apply_changes, load_scenarios
+from planner.conflicts import ConflictReport, conflicts
 from planner.errors import InstanceError, PlannerError, SolveError
+from planner.explain import Explanation, explain
 from planner.files import load_instance, load_plan, parse_instance, parse_plan
+from planner.replan import Replan, replan
 from planner.schema import Instance, Line, Material, Plan, Plant, Resource, System
 from planner.solve import Result, solve
 from planner.verify import VerifyReport, Violation, verify
+from planner.whatif import WhatIf, marginal, whatif
 
 __all__ = [
+    "ConflictReport",
+    "Explanation",
     "Instance",
     "InstanceError",
     "Line",
@@ -21,16 +33,26 @@ __all__ = [
     "Plan",
     "PlannerError",
     "Plant",
+    "Replan",
     "Resource",
     "Result",
+    "Scenario",
     "SolveError",
     "System",
     "VerifyReport",
     "Violation",
+    "WhatIf",
+    "apply_changes",
+    "conflicts",
+    "explain",
     "load_instance",
     "load_plan",
+    "load_scenarios",
+    "marginal",
     "parse_instance",
     "parse_plan",
+    "replan",
     "solve",
     "verify",
+    "whatif",
 ]

@@ -20,6 +20,7 @@ import click
 
 from planner.errors import PlannerError
 from planner.files import load_instance, load_plan
+from planner.schema import Instance
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,16 +41,18 @@ def _user_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _solver_options(func: F) -> F:
+def _solver_options(
+    time_limit: float = 60.0, time_help: str = "Seconds for the whole solve."
+) -> Callable[[F], F]:
     """--time-limit, --workers, --seed, --log: defined once, each with an environment variable."""
     options = [
         click.option(
             "--time-limit",
             type=click.FloatRange(min=0),
-            default=60.0,
+            default=time_limit,
             show_default=True,
             envvar="RESTART_PLANNER_TIME_LIMIT",
-            help="Seconds for the whole solve.",
+            help=time_help,
         ),
         click.option(
             "--workers",
@@ -74,9 +77,13 @@ def _solver_options(func: F) -> F:
             help="Print the solver's log on stderr.",
         ),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+
+    def decorate(func: F) -> F:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
 
 
 def _write(text: str, output: str) -> None:
@@ -122,7 +129,7 @@ def validate(instance: Path) -> None:
     help="cpsat: search, warm-started from the greedy plan; greedy: the baseline alone; "
     "mip: the time-indexed MIP peer with HiGHS (the mip extra).",
 )
-@_solver_options
+@_solver_options()
 @_user_errors
 def solve(
     instance: Path, output: str, method: str, time_limit: float, workers: int, seed: int, log: bool
@@ -212,3 +219,171 @@ def schema(out_dir: Path) -> None:
     for name, body in json_schemas().items():
         (out_dir / name).write_text(json.dumps(body, indent=2) + "\n")
         click.echo(f"wrote {out_dir / name}", err=True)
+
+
+@main.command()
+@click.argument("instance", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("changes", nargs=-1)
+@click.option(
+    "--marginal",
+    "marginal_",
+    is_flag=True,
+    help="Price +1 of every resource, +10%% of every staff pool and every supplier a week earlier.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON on stdout.")
+@_solver_options(time_help="Seconds for each solve (the base and every scenario).")
+@_user_errors
+def whatif(
+    instance: Path,
+    changes: tuple[str, ...],
+    marginal_: bool,
+    as_json: bool,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    log: bool,
+) -> None:
+    """Solve INSTANCE and each scenario, and compare what they lose.
+
+    Each CHANGE (PATH=VALUE in the file's own terms, e.g.
+    resources.forensics.capacity=+1 or materials.seats.supply.from_day=5) is a
+    scenario of its own; an argument without '=' is a scenario file holding
+    several named scenarios.
+    """
+    from planner.changes import Scenario, load_scenarios
+    from planner.whatif import marginal, whatif
+
+    inst = load_instance(instance)
+    if marginal_ == bool(changes):
+        raise click.UsageError("give CHANGES or scenario files, or --marginal (not both)")
+    if marginal_:
+        compared = marginal(inst, time_limit=time_limit, workers=workers, seed=seed)
+    else:
+        items: list[Scenario | str] = []
+        for change in changes:
+            items.extend([change] if "=" in change else load_scenarios(change))
+        compared = whatif(inst, items, time_limit=time_limit, workers=workers, seed=seed)
+    if as_json:
+        click.echo(json.dumps(compared.to_json(), indent=2))
+    else:
+        click.echo(compared.text())
+
+
+@main.command()
+@click.argument("instance", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("plan", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option(
+    "--bottlenecks/--no-bottlenecks",
+    default=True,
+    show_default=True,
+    help="Price each resource, staff pool and supply by relaxing it alone and re-solving.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON on stdout.")
+@_solver_options(time_limit=10.0, time_help="Seconds for each re-solve (a bottleneck, a conflict check).")
+@_user_errors
+def explain(
+    instance: Path,
+    plan: Path | None,
+    bottlenecks: bool,
+    as_json: bool,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    log: bool,
+) -> None:
+    """Why each line and system starts when it does in PLAN, and what holds the plan back.
+
+    Without PLAN, INSTANCE is solved first; if it has no feasible plan, the
+    reasons that together make it infeasible are named instead, each in the
+    file's terms, so that changing any one of them resolves the conflict.
+    """
+    from planner.explain import explain as why
+
+    inst = load_instance(instance)
+    if plan is not None:
+        chosen = load_plan(plan)
+    else:
+        from planner.solve import solve as run
+
+        result = run(inst, time_limit=time_limit, workers=workers, seed=seed)
+        if result.status == "infeasible":
+            _explain_conflicts(inst, as_json, time_limit, workers, seed)
+            sys.exit(1)
+        if not result.plan.has_schedule:
+            click.echo(f"error: no plan found within {time_limit:g} s; nothing to explain", err=True)
+            sys.exit(1)
+        chosen = result.plan
+    answer = why(inst, chosen, bottlenecks=bottlenecks, time_limit=time_limit, workers=workers, seed=seed)
+    click.echo(json.dumps(answer.to_json(), indent=2) if as_json else answer.text())
+
+
+def _explain_conflicts(inst: Instance, as_json: bool, time_limit: float, workers: int, seed: int) -> None:
+    from planner.conflicts import conflicts
+
+    report = conflicts(
+        inst, time_limit=max(30.0, 3 * time_limit), check_time_limit=time_limit, workers=workers, seed=seed
+    )
+    click.echo(json.dumps(report.to_json(), indent=2) if as_json else "\n".join(report.explanation()))
+
+
+@main.command()
+@click.argument("instance", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("changes", nargs=-1)
+@click.option(
+    "--plan",
+    "old",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The plan being carried out (yesterday's).",
+)
+@click.option("--today", type=click.IntRange(min=0), required=True, help="The first day that may change.")
+@click.option("-o", "--output", default="-", show_default=True, help="New plan file, or - for stdout.")
+@click.option(
+    "--stability",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Objective units (£ under lost_value) worth one change fewer; default: fewest changes "
+    "among plans of the best value.",
+)
+@_solver_options()
+@_user_errors
+def replan(
+    instance: Path,
+    changes: tuple[str, ...],
+    old: Path,
+    today: int,
+    output: str,
+    stability: int | None,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    log: bool,
+) -> None:
+    """Re-plan INSTANCE from day --today: the past of --plan is kept, the rest re-optimised.
+
+    CHANGES (PATH=VALUE, as for whatif) are the new facts. Clearances and
+    commissioning started before today, restarts before today and production
+    before today stay as they were; the new plan changes as few restart days and
+    clearance starts as it can (see --stability). The diff goes to stderr.
+    """
+    from planner.replan import replan as run
+    from planner.verify import verify
+
+    inst = load_instance(instance)
+    result = run(
+        inst,
+        load_plan(old),
+        today,
+        changes=changes,
+        stability=stability,
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        log=log,
+    )
+    _write(result.plan.to_json(), output)
+    click.echo(result.text(), err=True)
+    if not verify(result.instance, result.plan).ok:  # never expected: replan() verifies its plan
+        click.echo("the plan FAILS the independent checker", err=True)
+        sys.exit(1)
+    sys.exit(0 if result.plan.has_schedule else 1)
