@@ -10,6 +10,10 @@ clearance starts is preferred (a second, lexicographic stage), or with
 `stability=W` one objective `value + W x changes` trades value for fewer moves
 (models/formulation.md, "Re-planning").
 
+A new fact is learnt today, so a change to a step function (a resource's
+capacity, a plant's staff pool, a supplier's `per_day`) takes effect from
+`today`: the days before it keep the values the old plan was made with.
+
 The plan's `bound` is proven for the re-planning problem, the past frozen:
 what can still be achieved from `today`, not what the instance allowed from
 day 0.
@@ -27,7 +31,17 @@ from planner.cpsat.replanning import Past
 from planner.data import ProblemData
 from planner.errors import InstanceError, SolveError
 from planner.plans import Decisions, build_plan, decisions_from_plan
-from planner.schema import Instance, Plan, PlanObjective, Status
+from planner.schema import (
+    CapacityChange,
+    Instance,
+    Material,
+    Plan,
+    PlanObjective,
+    Plant,
+    StaffChange,
+    Status,
+    SupplyChange,
+)
 from planner.solve import Result, Search, rebase, search
 from planner.verify import verify
 
@@ -148,7 +162,7 @@ def replan(
     names systems or lines the instance lacks.
     """
     started = time.perf_counter()
-    changed = _apply(instance, changes)
+    changed = _apply(instance, changes, today)
     data = ProblemData.from_instance(changed)
     _check_request(data, old_plan, today, stability)
     old = _old_decisions(data, old_plan)
@@ -182,12 +196,94 @@ def replan(
     return context.outcome(plan, fallback, started, build_time)
 
 
-def _apply(instance: Instance, changes: Sequence[str]) -> Instance:
+def _apply(instance: Instance, changes: Sequence[str], today: int) -> Instance:
     if not changes:
         return instance
     from planner.changes import apply_changes  # only re-plans with new facts need it
 
-    return apply_changes(instance, changes)
+    return from_today(instance, apply_changes(instance, changes), today)
+
+
+def from_today(before: Instance, after: Instance, today: int) -> Instance:
+    """`after` with every capacity, headcount and supply rate of `before` on the days before `today`.
+
+    The step functions of `after` are rewritten as: `before`'s values up to
+    day `today - 1`, then `after`'s from `today` on (the same lists in the file,
+    a change on day `today` added where the value differs).
+    """
+    if today == 0:
+        return after
+    old_resources = {r.id: r for r in before.resources}
+    resources = []
+    for res in after.resources:
+        if (old := old_resources.get(res.id)) is None:  # added by the changes: nothing in the past
+            resources.append(res)
+            continue
+        initial, steps = _spliced(
+            (old.capacity, [(c.day, c.capacity) for c in old.capacity_changes]),
+            (res.capacity, [(c.day, c.capacity) for c in res.capacity_changes]),
+            today,
+        )
+        changes = [CapacityChange(day=d, capacity=v) for d, v in steps]
+        resources.append(res.model_copy(update={"capacity": initial, "capacity_changes": changes}))
+    old_plants = {p.id: p for p in before.plants}
+    plants = [
+        _plant_from_today(old_plants[p.id], p, today) if p.id in old_plants else p for p in after.plants
+    ]
+    old_materials = {m.id: m for m in before.materials}
+    materials = [
+        _supply_from_today(old_materials[m.id], m, today) if m.id in old_materials else m
+        for m in after.materials
+    ]
+    return after.model_copy(update={"resources": resources, "plants": plants, "materials": materials})
+
+
+def _plant_from_today(old: Plant, new: Plant, today: int) -> Plant:
+    staff: dict[str, int] = {}
+    changes: list[StaffChange] = []
+    for pool, headcount in new.staff.items():
+        initial, steps = _spliced(
+            (old.staff.get(pool, 0), [(c.day, c.headcount) for c in old.staff_changes if c.pool == pool]),
+            (headcount, [(c.day, c.headcount) for c in new.staff_changes if c.pool == pool]),
+            today,
+        )
+        staff[pool] = initial
+        changes += [StaffChange(day=d, pool=pool, headcount=v) for d, v in steps]
+    changes.sort(key=lambda c: (c.day, c.pool))
+    return new.model_copy(update={"staff": staff, "staff_changes": changes})
+
+
+def _supply_from_today(old: Material, new: Material, today: int) -> Material:
+    if new.supply is None or old.supply is None:
+        return new
+    initial, steps = _spliced(
+        (old.supply.per_day, [(c.day, c.per_day) for c in old.supply.changes]),
+        (new.supply.per_day, [(c.day, c.per_day) for c in new.supply.changes]),
+        today,
+    )
+    changes = [SupplyChange(day=d, per_day=v) for d, v in steps]
+    supply = new.supply.model_copy(update={"per_day": initial, "changes": changes})
+    return new.model_copy(update={"supply": supply})
+
+
+Steps = tuple[int, list[tuple[int, int]]]  # initial value, (day, value) changes
+
+
+def _spliced(old: Steps, new: Steps, today: int) -> tuple[int, list[tuple[int, int]]]:
+    """`old`'s step function before `today`, `new`'s from `today` on (today > 0)."""
+
+    def at(steps: Steps, day: int) -> int:
+        value = steps[0]
+        for d, v in sorted(steps[1]):
+            if d <= day:
+                value = v
+        return value
+
+    changes = [(d, v) for d, v in sorted(old[1]) if d < today]
+    if at(new, today) != at(old, today - 1):
+        changes.append((today, at(new, today)))
+    changes += [(d, v) for d, v in sorted(new[1]) if d > today]
+    return old[0], changes
 
 
 def _check_request(data: ProblemData, old_plan: Plan, today: int, stability: int | None) -> None:

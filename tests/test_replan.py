@@ -7,16 +7,17 @@ from typing import Any
 import pytest
 from ortools.sat.python import cp_model
 
+from planner.changes import apply_changes
 from planner.cpsat import RestartModel, decisions_from_plan
 from planner.data import ProblemData
 from planner.errors import InstanceError
 from planner.files import load_instance
-from planner.replan import Replan, replan
+from planner.replan import Replan, from_today, replan
 from planner.schema import Instance, Plan
 from planner.solve import solve
 from planner.verify import verify
 
-from helpers import EXAMPLES, instance, solve_checked
+from helpers import EXAMPLES, instance, solve_checked, tiny
 from random_instances import random_instance, random_instance_dict
 
 EXAMPLE_FILES = sorted(p.name for p in EXAMPLES.glob("*.json"))
@@ -207,11 +208,33 @@ def test_work_under_way_that_cannot_go_on_is_infeasible_with_its_reasons() -> No
 def test_a_new_fact_that_contradicts_the_past_is_reported() -> None:
     inst = _example("01-precedence-and-one-team.json")
     old = solve_checked(inst, time_limit=5).plan
-    result = _replan_checked(inst, old, 4, changes=["resources.sec-team.capacity=0"])
+    result = _replan_checked(inst, old, 4, changes=["systems.plc-a.release_day=3"])  # it began on day 1
     assert result.plan.status == "infeasible"
     assert result.plan.explanation is not None
     assert result.plan.explanation[0] == "What happened before day 4 breaks the instance as it now is:"
     assert any("day 1" in reason and "plc-a" in reason for reason in result.plan.explanation)
+
+
+def test_a_new_capacity_applies_from_today_not_to_the_past() -> None:
+    inst = _example("01-precedence-and-one-team.json")
+    old = solve_checked(inst, time_limit=5).plan
+    assert _starts(old)["plc-b"] == 4  # plc-a used the team on days 1-3
+    result = _replan_checked(inst, old, 4, changes=["resources.sec-team.capacity=0"])
+    team = next(r for r in result.instance.resources if r.id == "sec-team")
+    assert (team.capacity, [(c.day, c.capacity) for c in team.capacity_changes]) == (1, [(4, 0)])
+    assert result.plan.has_schedule
+    assert _starts(result.plan)["plc-b"] is None  # no team from today: plc-b stays uncleared
+    assert _restarts(result.plan) == {"A": 4, "B": None}
+
+
+def test_from_today_splices_each_step_function_at_today() -> None:
+    inst = instance(
+        tiny(resources=[{"id": "team", "capacity": 2, "capacity_changes": [{"day": 2, "capacity": 3}]}])
+    )
+    changed = from_today(inst, apply_changes(inst, ["resources.team.capacity=+1"]), 5)
+    team = changed.resources[0]
+    assert (team.capacity, [(c.day, c.capacity) for c in team.capacity_changes]) == (2, [(2, 3), (5, 4)])
+    assert from_today(inst, apply_changes(inst, ["resources.team.capacity=+1"]), 0).resources[0].capacity == 3
 
 
 # --- stability ----------------------------------------------------------------------
@@ -305,3 +328,11 @@ def _less_from(resource: dict[str, Any], today: int) -> list[dict[str, int]]:
     kept = [c for c in changes if c["day"] < today]
     later = [{"day": c["day"], "capacity": max(0, c["capacity"] - 1)} for c in changes if c["day"] > today]
     return [*kept, {"day": today, "capacity": max(0, in_force - 1)}, *later]
+
+
+def _starts(plan: Plan) -> dict[str, int | None]:
+    return {s.id: s.start_day for s in plan.systems}
+
+
+def _restarts(plan: Plan) -> dict[str, int | None]:
+    return {line.id: line.restart_day for line in plan.lines}
