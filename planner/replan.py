@@ -63,6 +63,7 @@ class Move:
     old_day: int | None
     new_day: int | None
     why: str
+    cause: str = ""  # for a moved item: what now holds it at its new day (`planner.explain`)
 
     @property
     def moved_by(self) -> int | None:
@@ -96,14 +97,14 @@ class Replan:
 
     @property
     def diff(self) -> pd.DataFrame:
-        """One row a system to clear and a line: kind, id, old_day, new_day, moved_by, changed, why.
+        """One row a system to clear and a line: kind, id, old_day, new_day, moved_by, changed, why, cause.
 
         Days are NA for a system not cleared or a line not restarted; `moved_by`
         is NA unless both days are known; `changed` is True when the days differ.
         """
         import pandas as pd
 
-        columns = ["kind", "id", "old_day", "new_day", "moved_by", "changed", "why"]
+        columns = ["kind", "id", "old_day", "new_day", "moved_by", "changed", "why", "cause"]
         rows = [
             {
                 "kind": m.kind,
@@ -113,6 +114,7 @@ class Replan:
                 "moved_by": m.moved_by,
                 "changed": m.changed,
                 "why": m.why,
+                "cause": m.cause,
             }
             for m in self.moves
         ]
@@ -485,11 +487,13 @@ class _Context:
         index = {("system", s.id): i for i, s in enumerate(self.data.systems)}
         index.update({("line", ln.id): i for i, ln in enumerate(self.data.lines)})
         moves = []
+        causes = _causes(self.instance, plan)
         for kind, ident, old, new in _compare(self.instance, self.old_plan, plan):
             why = self._frozen(kind, index[kind, ident], old)
             if why is None:
                 why = _why_free(old == new, touched.get((kind, ident), []) + touched.get(None, []))
-            moves.append(Move(kind, ident, old, new, why))
+            cause = causes.get((kind, ident), "") if old != new else ""
+            moves.append(Move(kind, ident, old, new, why, cause))
         return tuple(moves)
 
     def _frozen(self, kind: Kind, i: int, old: int | None) -> str | None:
@@ -563,6 +567,14 @@ def _named_by(instance: Instance, collection: str | None, item: str | None) -> l
     return found
 
 
+def _causes(instance: Instance, plan: Plan) -> dict[tuple[str, str], str]:
+    """What holds each line and system at its day in `plan`, in words (`planner.explain`)."""
+    from planner.explain import explain
+
+    found = explain(instance, plan, bottlenecks=False)
+    return {(e.kind, e.id): e.sentence() for e in (*found.lines, *found.systems)}
+
+
 def _why_free(same: bool, facts: list[str]) -> str:
     if same:
         return "unchanged"
@@ -576,7 +588,8 @@ def _describe(move: Move) -> str:
         return f"day {value}"
 
     shift = "" if move.moved_by is None else f" ({move.moved_by:+d})"
-    return f"{move.kind} {move.id}: {day(move.old_day)} -> {day(move.new_day)}{shift}, {move.why}"
+    text = f"{move.kind} {move.id}: {day(move.old_day)} -> {day(move.new_day)}{shift}, {move.why}"
+    return f"{text}\n      now: {move.cause}" if move.cause else text
 
 
 def _value(plan: Plan) -> int:

@@ -119,6 +119,7 @@ def test_replan_with_a_new_fact_writes_a_verified_plan_and_the_diff(tmp_path: Pa
     assert restarts["B"] == 8  # held by the new release day, and no later
     assert restarts["A"] == {line.id: line.restart_day for line in old_plan.lines}["A"]
     assert "line B: day 6 -> day 8" in err
+    assert "now: B restarts day 8: release_day 8" in err  # what holds it there, from explain
     assert change in err
 
 
