@@ -50,6 +50,8 @@ if TYPE_CHECKING:
 
 # The value stage gets this share of the time left; the stability stage the rest.
 _VALUE_SHARE = 0.6
+# When the old plan breaks the changed instance, at most this share finds a feasible start.
+_BRIDGE_SHARE = 0.15
 
 Kind = Literal["system", "line"]
 
@@ -179,6 +181,10 @@ def replan(
     if fallback is not None:
         fallback = context.keep_past(fallback)
     built.warmstart(old)
+    if fallback is None:  # the old plan breaks the changed instance: find a feasible start first
+        bridge = _bridge(data, old, today, _BRIDGE_SHARE * time_limit, workers, seed)
+        if bridge is not None:
+            built.warmstart(bridge)
     build_time = time.perf_counter() - started
     share = _VALUE_SHARE * (time_limit - build_time)
     first = search(built, time_limit=share, workers=workers, seed=seed, log=log)
@@ -196,6 +202,29 @@ def replan(
         best = min(candidates, key=context.rank)
     plan = context.honest(best, first)
     return context.outcome(plan, fallback, started, build_time)
+
+
+def _bridge(
+    data: ProblemData, old: Decisions, today: int, time_limit: float, workers: int, seed: int
+) -> Decisions | None:
+    """A feasible re-plan to start from when the old plan no longer is one, or None.
+
+    The full model may find no plan in its time without a feasible hint (the
+    JLR instance, one forensic team fewer from day 14, found none in 36 s).
+    Making nothing from `today` on leaves a scheduling problem — clearances,
+    restarts, commissioning and one staffed shift a working day — that CP-SAT
+    solves at once; restarting early is its objective, and its plan is a
+    complete, feasible hint for the real one.
+    """
+    built = RestartModel(data)
+    built.freeze(old, today)
+    for lv in built.lines:
+        for t, units in lv.units.items():
+            if t >= today:
+                built.model.add(units == 0)
+    built.model.minimize(sum(lv.restart for lv in built.lines))
+    built.warmstart(old)
+    return search(built, time_limit=time_limit, workers=workers, seed=seed).decisions
 
 
 def _apply(instance: Instance, changes: Sequence[str], today: int) -> Instance:
