@@ -35,7 +35,7 @@ from planner.changes import Address, Change, Scenario, apply_changes, parse_chan
 from planner.data import step_function
 from planner.errors import InstanceError
 from planner.schema import Instance, Plan, Status
-from planner.solve import Result, solve
+from planner.solve import Result, rebase, solve
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -154,7 +154,11 @@ class WhatIf:
             f"lost units {_num(base.lost_units)}"
         )
         rows = _aligned([_HEADER, *(_text_row(s) for s in self.scenarios)], right={2, 3, 4})
-        note = "delta: lost value minus the base's (negative: less is lost)"
+        note = (
+            "delta: lost value minus the base's (negative: less is lost). A plan found for one version "
+            "that keeps another's rules counts for both,\nso a change that does not bind shows no delta; "
+            "status feasible means the search stopped at the time limit, not at a proven optimum."
+        )
         return "\n".join([head, "", *rows, "", note]) + "\n"
 
 
@@ -190,6 +194,7 @@ def whatif(
     else:
         with ProcessPoolExecutor(max_workers=processes) as pool:
             results = list(pool.map(run, changed))
+    base, results = _share_plans(instance, base, changed, results)
     compared = [
         _compare(instance, base, scenario, inst, result)
         for scenario, inst, result in zip(chosen, changed, results, strict=True)
@@ -259,6 +264,36 @@ def _changed_instances(instance: Instance, scenarios: list[Scenario]) -> list[In
 def _solve(instance: Instance, *, hint: Plan | None, time_limit: float, workers: int, seed: int) -> Result:
     """One scenario's solve (module level, so that a process pool can run it)."""
     return solve(instance, time_limit=time_limit, workers=workers, seed=seed, hint=hint)
+
+
+def _share_plans(
+    instance: Instance, base: Result, changed: list[Instance], results: list[Result]
+) -> tuple[Result, list[Result]]:
+    """Each scenario's plan for the base where it keeps the base's rules, then the base's for each.
+
+    Solves that stop at a time limit differ by search luck as well as by the
+    change; a plan found for one version that keeps the other's rules is a
+    plan of both, so sharing plans leaves only what the change itself makes
+    possible (a change that does not bind then shows a delta of 0).
+    """
+    for result in results:
+        base = _better(base, rebase(instance, result.plan) if result.plan.has_schedule else None)
+    if not base.plan.has_schedule:
+        return base, results
+    shared = [_better(result, rebase(inst, base.plan)) for inst, result in zip(changed, results, strict=True)]
+    return base, shared
+
+
+def _better(result: Result, plan: Plan | None) -> Result:
+    """`result` with `plan` instead when `plan` (a verified plan of the same instance) is better."""
+    value = None if plan is None else plan.objective.value
+    if plan is None or value is None or (result.objective is not None and result.objective <= value):
+        return result
+    bound = min(value, result.bound) if result.bound is not None else 0
+    status: Status = "optimal" if bound == value else "feasible"
+    objective = plan.objective.model_copy(update={"bound": bound})
+    plan = plan.model_copy(update={"status": status, "objective": objective})
+    return replace(result, status=status, plan=plan, objective=value, bound=bound)
 
 
 # --- comparing -----------------------------------------------------------------------

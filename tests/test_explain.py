@@ -362,3 +362,30 @@ def test_jlr_plan_is_explained_line_by_line() -> None:
     text = found.text()
     assert all(f"  {ln.id} " in text for ln in inst.lines)
     assert json.loads(json.dumps(found.to_json()))["objective"]["value"] == plan.objective.value
+
+
+def test_losses_are_measured_from_the_best_plan_of_the_instance_itself() -> None:
+    """A re-solve that finds a better plan needing no relaxation is not a bottleneck's doing."""
+    from planner.changes import apply_changes
+    from planner.explain import _reference
+
+    inst = load_instance(EXAMPLES / "01-precedence-and-one-team.json")
+    best = solve_checked(inst).plan  # 380
+    two_teams = apply_changes(inst, ["resources.sec-team.capacity=2"])
+    wider = solve_checked(two_teams).plan  # needs both teams at once: not a plan of `inst`
+    assert best.objective.value == 380
+    assert wider.objective.value is not None and wider.objective.value < 380
+    assert not verify(inst, wider).ok
+    assert _reference(inst, 390, [wider]) == 390
+    assert _reference(inst, 390, [wider, best]) == 380
+
+
+def test_bottleneck_rows_are_the_loss_against_the_reference() -> None:
+    inst = load_instance(EXAMPLES / "01-precedence-and-one-team.json")
+    plan = solve_checked(inst).plan
+    found = explain(inst, plan, time_limit=5, workers=1)
+    for row in found.bottleneck_rows:
+        assert verify(row.instance, row.plan).ok
+        assert row.measured_from is not None and row.measured_from <= (plan.objective.value or 0)
+        assert row.plan.objective.value is not None
+        assert row.lost_value_because == max(0, row.measured_from - row.plan.objective.value)

@@ -252,3 +252,27 @@ def test_more_capacity_staff_or_supply_never_loses_more_on_random_instances() ->
     assert len(RANDOM_SEEDS) > 25
     for seed in RANDOM_SEEDS:
         _assert_never_worse(random_instance(seed, objective="lost_value"))
+
+
+def test_a_scenario_plan_that_keeps_the_base_rules_counts_for_the_base() -> None:
+    """A base stopped at a poor plan must not make a change that does not bind look valuable."""
+    from planner.solve import solve
+
+    inst = load_instance(EXAMPLES / "01-precedence-and-one-team.json")
+    pinned = inst.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    pinned["systems"] = [
+        s | {"fixed_start": {"plc-b": 1, "plc-a": 3}[s["id"]]} if s["id"] in ("plc-a", "plc-b") else s
+        for s in pinned["systems"]
+    ]
+    poor = solve(instance(pinned), time_limit=5, workers=1, seed=0).plan  # B first: 390, not 380
+    base = solve(inst, hint=poor, time_limit=0, workers=1, seed=0)  # no search: the poor plan
+    assert (base.objective, base.status) == (390, "feasible")
+    found = whatif(
+        inst, ["systems.email.release_day=1"], base=base, time_limit=5, workers=1, seed=0, processes=1
+    )
+    (scenario,) = found.scenarios
+    assert scenario.status == "optimal" and scenario.objective == 380
+    assert found.base.objective == 380  # the scenario's plan is a plan of the base too
+    assert scenario.delta_value == 0
+    for inst_, result in ((inst, found.base), (scenario.instance, scenario.result)):
+        assert verify(inst_, result.plan).ok
