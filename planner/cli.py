@@ -10,17 +10,20 @@ from __future__ import annotations
 import functools
 import json
 import os
+import secrets
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
 from planner.errors import PlannerError
 from planner.files import load_instance, load_plan
 from planner.schema import Instance
+
+if TYPE_CHECKING:
+    from planner.solve import Method, Result
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -87,14 +90,26 @@ def _solver_options(
 
 
 def _write(text: str, output: str) -> None:
-    """To stdout for '-', else atomically to the file (no half-written plan on a crash)."""
+    """To stdout for '-', else atomically to the file: the old file or the new one, never half of one.
+
+    The text goes to a new file beside the target, which then replaces it; on
+    any failure, Ctrl-C included, that file is removed.
+    """
     if output == "-":
         click.echo(text, nl=False)
         return
     target = Path(output)
-    with tempfile.NamedTemporaryFile("w", dir=target.parent or ".", delete=False, suffix=".tmp") as tmp:
-        tmp.write(text)
-    os.replace(tmp.name, target)
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    file = temporary.open("x", encoding="utf-8")  # a new file, with the umask's permissions
+    try:
+        with file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -129,22 +144,85 @@ def validate(instance: Path) -> None:
     help="cpsat: search, warm-started from the greedy plan; greedy: the baseline alone; "
     "mip: the time-indexed MIP peer with HiGHS (the mip extra).",
 )
+@click.option(
+    "--tables",
+    "tables_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write the plan's tables as CSV in this folder: restarts, clearances, production, "
+    "staff, stock.",
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    envvar="RESTART_PLANNER_QUIET",
+    help="No progress display on stderr, only the final summary.",
+)
 @_solver_options()
 @_user_errors
 def solve(
-    instance: Path, output: str, method: str, time_limit: float, workers: int, seed: int, log: bool
+    instance: Path,
+    output: str,
+    method: str,
+    tables_dir: Path | None,
+    quiet: bool,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    log: bool,
 ) -> None:
-    """Solve INSTANCE and write its restart-plan/1 file."""
-    from planner.solve import Method
+    """Solve INSTANCE and write its restart-plan/1 file.
+
+    The search's progress (time, best objective, proven bound, gap) is shown on
+    stderr: live on a terminal, as log lines otherwise. Ctrl-C stops the search
+    and writes the best plan found so far.
+    """
+    inst = load_instance(instance)
+    interrupted = "interrupted: nothing was written"
+    try:
+        result = _solve_showing_progress(inst, cast("Method", method), quiet, time_limit, workers, seed, log)
+        if result.interrupted:
+            click.echo("interrupted: the search stopped; writing the best plan found so far", err=True)
+        _write(result.plan.to_json(), output)
+        interrupted = f"interrupted after the plan was written to {'stdout' if output == '-' else output}"
+        if tables_dir is not None:
+            from planner.tables import write_tables
+
+            write_tables(inst, result.plan, tables_dir)
+        _report_solve(inst, result)
+    except KeyboardInterrupt:
+        click.echo(interrupted, err=True)
+        sys.exit(130)
+    if not result.plan.has_schedule:
+        sys.exit(130 if result.interrupted else 1)
+    sys.exit(0)
+
+
+def _solve_showing_progress(
+    inst: Instance, method: Method, quiet: bool, time_limit: float, workers: int, seed: int, log: bool
+) -> Result:
+    """Solve, showing progress on stderr unless quiet (or the solver's own log is on)."""
+    from planner.progress import show_progress
     from planner.solve import solve as run
+
+    with show_progress(sys.stderr, quiet=quiet or log) as on_progress:
+        return run(
+            inst,
+            method=method,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            log=log,
+            on_progress=on_progress,
+        )
+
+
+def _report_solve(inst: Instance, result: Result) -> None:
+    """The summary on stderr, and the independent checker's verdict (exit 1 if it fails)."""
     from planner.summary import summary
     from planner.verify import verify
 
-    inst = load_instance(instance)
-    result = run(
-        inst, method=cast(Method, method), time_limit=time_limit, workers=workers, seed=seed, log=log
-    )
-    _write(result.plan.to_json(), output)
     click.echo(summary(inst, result), err=True)
     report = verify(inst, result.plan)
     if not report.ok:  # never expected: the checker is the last line of defence
@@ -152,7 +230,6 @@ def solve(
         sys.exit(1)
     if result.plan.has_schedule:
         click.echo("verified: the plan meets every constraint and its figures recompute", err=True)
-    sys.exit(0 if result.plan.has_schedule else 1)
 
 
 @main.command()
@@ -387,3 +464,17 @@ def replan(
         click.echo("the plan FAILS the independent checker", err=True)
         sys.exit(1)
     sys.exit(0 if result.plan.has_schedule else 1)
+
+
+def _register_extra_commands() -> None:
+    """Commands kept in their own packages (their libraries are optional extras, imported lazily)."""
+    from planner.report.command import report
+    from planner.spreadsheet.commands import export, import_xlsx, template
+
+    main.add_command(report)
+    main.add_command(template)
+    main.add_command(export)
+    import_.add_command(import_xlsx)
+
+
+_register_extra_commands()

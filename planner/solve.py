@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import math
+import signal
+import socket
 import sys
+import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -40,6 +44,7 @@ class Result:
     build_time: float  # seconds spent building the model
     time_to_best: float | None = None  # seconds from the start to the last improving plan
     trajectory: tuple[tuple[float, float | None, float], ...] = ()  # (seconds, objective, bound)
+    interrupted: bool = False  # Ctrl-C stopped the search: the plan is the best found until then
 
     def time_to_gap(self, gap: float) -> float | None:
         """Seconds until the search's own gap first fell to `gap` (None if it never did)."""
@@ -60,6 +65,24 @@ class Result:
         return list(self.plan.explanation or [])
 
 
+@dataclass(frozen=True)
+class Progress:
+    """Where a search stands: its best objective and proven bound so far."""
+
+    elapsed: float  # seconds since solve() began
+    objective: int | None  # the best plan's objective value (None: no plan yet)
+    bound: int | None  # the proven lower bound on it (None: none yet)
+
+    @property
+    def gap(self) -> float | None:
+        """(objective - bound) / max(1, |objective|), as `Result.gap`."""
+        if self.objective is None or self.bound is None:
+            return None
+        return (self.objective - self.bound) / max(1, abs(self.objective))
+
+
+OnProgress = Callable[[Progress], None]
+
 Method = Literal["cpsat", "greedy", "mip"]
 
 
@@ -74,6 +97,7 @@ def solve(
     structural_checks: bool = True,
     hint: Plan | None = None,
     warmstart: bool = True,
+    on_progress: OnProgress | None = None,
 ) -> Result:
     """Plan the restart of `instance`.
 
@@ -87,6 +111,12 @@ def solve(
     re-plan): its figures are recomputed here, and when it keeps this
     instance's contract the better of it and the searched plan is returned,
     so a short time limit never loses it (nor the greedy's plan).
+
+    `on_progress` is called with the warm start's value, then at each better
+    plan and each better bound of the search (from CP-SAT's threads: it must
+    be quick). Ctrl-C during the search stops it, and the best plan found so
+    far is returned (`Result.interrupted`); elsewhere it raises
+    KeyboardInterrupt as usual.
     """
     started = time.perf_counter()
     if structural_checks:
@@ -105,7 +135,7 @@ def solve(
         fallback = rebase(instance, hint)
     elif warmstart:
         hint = fallback = greedy(instance)
-    return _search(instance, hint, fallback, started, time_limit, workers, seed, log)
+    return _search(instance, hint, fallback, started, time_limit, workers, seed, log, on_progress)
 
 
 def rebase(instance: Instance, plan: Plan) -> Plan | None:
@@ -173,6 +203,7 @@ def _search(
     workers: int,
     seed: int,
     log: bool,
+    on_progress: OnProgress | None = None,
 ) -> Result:
     data = ProblemData.from_instance(instance)
     built = RestartModel(data)
@@ -184,9 +215,11 @@ def _search(
     build_time = time.perf_counter() - started
 
     solver = _solver(time_limit - build_time, workers, seed, log)
-    progress = _Progress(started)
+    progress = _Progress(started, on_progress, None if fallback is None else _value(fallback))
     solver.best_bound_callback = progress.on_bound
-    code = solver.solve(built.model, progress)
+    with _stop_on_ctrl_c(solver) as ctrl_c:
+        progress.on_start()
+        code = solver.solve(built.model, progress)
     runtime = time.perf_counter() - started
     status = _status(code, built)
     if status == "infeasible":
@@ -206,7 +239,10 @@ def _search(
             f"No plan was found within the time limit of {time_limit:g} s: the solver neither found "
             "a plan nor proved that none exists. Try a longer time limit."
         )
-        return Result("unknown", _empty_plan(instance, "unknown", [reason]), None, None, runtime, build_time)
+        if ctrl_c.is_set():
+            reason = "The search was interrupted (Ctrl-C) before it found a plan."
+        empty = _empty_plan(instance, "unknown", [reason])
+        return Result("unknown", empty, None, None, runtime, build_time, interrupted=ctrl_c.is_set())
     best = progress.last if progress.last is not None else runtime
     # The search ends with its final plan and bound (an optimality proof calls no callback).
     assert plan.objective.value is not None and plan.objective.bound is not None
@@ -220,6 +256,7 @@ def _search(
         build_time,
         best,
         tuple(progress.trajectory),
+        ctrl_c.is_set(),
     )
 
 
@@ -242,7 +279,9 @@ def search(
     entry point for an instance as it is.
     """
     solver = _solver(time_limit, workers, seed, log)
-    status = _status(solver.solve(built.model), built)
+    with _stop_on_ctrl_c(solver):
+        code = solver.solve(built.model)
+    status = _status(code, built)
     if status == "infeasible":
         return Search(status, None, None)
     proved = solver.best_objective_bound
@@ -261,6 +300,69 @@ def _solver(time_limit: float, workers: int, seed: int, log: bool) -> cp_model.C
         solver.parameters.log_to_stdout = False
         solver.log_callback = lambda line: print(line, file=sys.stderr)
     return solver
+
+
+@contextlib.contextmanager
+def _stop_on_ctrl_c(solver: cp_model.CpSolver) -> Iterator[threading.Event]:
+    """While the search runs, Ctrl-C stops it (the best plan so far is kept); the event says so.
+
+    CP-SAT can catch SIGINT itself (`catch_sigint_signal`, on by default), but
+    it then sets SIGINT to SIG_DFL when the search ends (ortools/util/sigint.cc),
+    so a later Ctrl-C would kill the process without any cleanup. Instead a
+    Python handler stays in place. It cannot run while the main thread is inside
+    the solver, but the signal still writes to the wakeup fd, on which a thread
+    waits to call `stop_search()`. Signals belong to the main thread: called from
+    another, the search keeps CP-SAT's own handling. An ignored SIGINT (a
+    background job, nohup) stays ignored.
+    """
+    interrupted = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield interrupted
+        return
+    solver.parameters.catch_sigint_signal = False
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        yield interrupted
+        return
+    reader, writer = socket.socketpair()
+    writer.setblocking(False)
+    finished = threading.Event()
+    watcher = threading.Thread(
+        target=_watch_ctrl_c, args=(reader, solver, interrupted, finished), daemon=True
+    )
+    previous_fd = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+    previous = signal.signal(signal.SIGINT, _ignore_signal)
+    watcher.start()
+    try:
+        yield interrupted
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler if previous is None else previous)
+        signal.set_wakeup_fd(previous_fd)
+        finished.set()
+        writer.close()  # the watcher reads the end of the stream and returns
+        watcher.join()
+        reader.close()
+
+
+def _watch_ctrl_c(
+    reader: socket.socket, solver: cp_model.CpSolver, interrupted: threading.Event, finished: threading.Event
+) -> None:
+    """Wait for SIGINT's byte on the wakeup socket, then stop the search until it has stopped."""
+    while True:
+        received = reader.recv(64)
+        if not received:
+            return
+        if signal.SIGINT in received:
+            break
+    interrupted.set()
+    # Repeated: a Ctrl-C just before the search began would otherwise be lost.
+    while True:
+        solver.stop_search()
+        if finished.wait(0.1):
+            return
+
+
+def _ignore_signal(signum: int, frame: object) -> None:
+    """SIGINT's handler during a search: `_watch_ctrl_c` acts on it."""
 
 
 def _status(code: cp_model.CpSolverStatus, built: RestartModel) -> Status:
@@ -305,25 +407,47 @@ def _with_bound(plan: Plan, solver: cp_model.CpSolver) -> Plan:
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    """When each better plan and each better bound was found, in seconds from the start."""
+    """When each better plan and each better bound was found, in seconds from the start.
 
-    def __init__(self, started: float) -> None:
+    Each is also reported to `on_progress`, as a `Progress` whose objective is
+    the best of the search's plans and the warm start's `start_value`: the plan
+    `solve()` returns is the better of the two.
+    """
+
+    def __init__(self, started: float, on_progress: OnProgress | None = None, start_value: int | None = None):
         super().__init__()
         self.started = started
         self.last: float | None = None
         self.trajectory: list[tuple[float, float | None, float]] = []  # (time, objective, bound)
         self._objective: float | None = None
         self._bound = -math.inf
+        self._on_progress = on_progress
+        self._start_value = start_value
+
+    def on_start(self) -> None:
+        """Report the warm start's value, as the search begins."""
+        if self._start_value is not None:
+            self._report(time.perf_counter() - self.started)
 
     def on_solution_callback(self) -> None:
         self.last = time.perf_counter() - self.started
         self._objective = self.objective_value
         self._bound = max(self._bound, self.best_objective_bound)
         self.trajectory.append((self.last, self._objective, self._bound))
+        self._report(self.last)
 
     def on_bound(self, bound: float) -> None:
         self._bound = max(self._bound, bound)
-        self.trajectory.append((time.perf_counter() - self.started, self._objective, self._bound))
+        elapsed = time.perf_counter() - self.started
+        self.trajectory.append((elapsed, self._objective, self._bound))
+        self._report(elapsed)
+
+    def _report(self, elapsed: float) -> None:
+        if self._on_progress is None:
+            return
+        values = [round(v) for v in (self._objective, self._start_value) if v is not None]
+        bound = math.ceil(self._bound - 1e-6) if math.isfinite(self._bound) else None
+        self._on_progress(Progress(elapsed, min(values, default=None), bound))
 
 
 def _plan(
