@@ -7,10 +7,7 @@ Messages go to stderr; plans go to a file or stdout.
 
 from __future__ import annotations
 
-import functools
 import json
-import os
-import secrets
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,30 +15,15 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
-from planner.errors import PlannerError
+from planner.cli_errors import user_errors
 from planner.files import load_instance, load_plan
+from planner.output import write_atomically
 from planner.schema import Instance
 
 if TYPE_CHECKING:
     from planner.solve import Method, Result
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _user_errors(func: F) -> F:
-    """Turn a `PlannerError` into a message on stderr and its exit code, never a traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except PlannerError as err:
-            if click.get_current_context().find_root().params.get("debug"):
-                raise
-            click.echo(f"error: {err}", err=True)
-            sys.exit(err.exit_code)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _solver_options(
@@ -90,26 +72,11 @@ def _solver_options(
 
 
 def _write(text: str, output: str) -> None:
-    """To stdout for '-', else atomically to the file: the old file or the new one, never half of one.
-
-    The text goes to a new file beside the target, which then replaces it; on
-    any failure, Ctrl-C included, that file is removed.
-    """
+    """To stdout for '-', else atomically to the file: the old file or the new one, never half of one."""
     if output == "-":
         click.echo(text, nl=False)
         return
-    target = Path(output)
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    file = temporary.open("x", encoding="utf-8")  # a new file, with the umask's permissions
-    try:
-        with file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    write_atomically(output, text)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -121,7 +88,7 @@ def main(debug: bool) -> None:
 
 @main.command()
 @click.argument("instance", type=click.Path(dir_okay=False, path_type=Path))
-@_user_errors
+@user_errors
 def validate(instance: Path) -> None:
     """Check INSTANCE against the contract and list every problem with its place."""
     inst = load_instance(instance)
@@ -160,7 +127,7 @@ def validate(instance: Path) -> None:
     help="No progress display on stderr, only the final summary.",
 )
 @_solver_options()
-@_user_errors
+@user_errors
 def solve(
     instance: Path,
     output: str,
@@ -235,7 +202,7 @@ def _report_solve(inst: Instance, result: Result) -> None:
 @main.command()
 @click.argument("instance", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
-@_user_errors
+@user_errors
 def verify(instance: Path, plan: Path) -> None:
     """Check PLAN against INSTANCE, recomputing every figure; list each violation (C1..C8)."""
     from planner.verify import verify as check
@@ -271,7 +238,7 @@ def import_() -> None:
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", default="-", show_default=True, help="Instance file, or - for stdout.")
 @click.option("--name", default=None, help="Instance name (default: the file's stem).")
-@_user_errors
+@user_errors
 def import_psplib(source: Path, output: str, name: str | None) -> None:
     """Convert a PSPLIB single-mode file (.sm) into a restart instance (objective makespan)."""
     from planner.psplib import from_psplib, to_json
@@ -309,7 +276,7 @@ def schema(out_dir: Path) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON on stdout.")
 @_solver_options(time_help="Seconds for each solve (the base and every scenario).")
-@_user_errors
+@user_errors
 def whatif(
     instance: Path,
     changes: tuple[str, ...],
@@ -357,7 +324,7 @@ def whatif(
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON on stdout.")
 @_solver_options(time_limit=10.0, time_help="Seconds for each re-solve (a bottleneck, a conflict check).")
-@_user_errors
+@user_errors
 def explain(
     instance: Path,
     plan: Path | None,
@@ -423,7 +390,7 @@ def _explain_conflicts(inst: Instance, as_json: bool, time_limit: float, workers
     "among plans of the best value.",
 )
 @_solver_options()
-@_user_errors
+@user_errors
 def replan(
     instance: Path,
     changes: tuple[str, ...],

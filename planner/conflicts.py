@@ -70,6 +70,7 @@ from typing import Any, Literal
 from ortools.sat.python import cp_model
 
 from planner.cpsat.model import RestartModel
+from planner.ctrl_c import stop_on_ctrl_c
 from planner.data import ProblemData
 from planner.files import parse_instance
 from planner.greedy import greedy
@@ -462,7 +463,8 @@ def feasibility(instance: Instance, *, time_limit: float, workers: int = 1, seed
     built = RestartModel(data)
     built.model.clear_objective()  # type: ignore[no-untyped-call]
     solver = _solver(time_limit, workers, seed)
-    code = solver.solve(built.model)
+    with stop_on_ctrl_c(solver):
+        code = solver.solve(built.model)
     if code == cp_model.INFEASIBLE:
         return "infeasible"
     if code not in (cp_model.FEASIBLE, cp_model.OPTIMAL):

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import math
-import signal
-import socket
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from ortools.sat.python import cp_model
 
 from planner.cpsat.model import RestartModel
+from planner.ctrl_c import stop_on_ctrl_c
 from planner.data import ProblemData
 from planner.errors import SolveError
 from planner.greedy import greedy
@@ -217,7 +215,7 @@ def _search(
     solver = _solver(time_limit - build_time, workers, seed, log)
     progress = _Progress(started, on_progress, None if fallback is None else _value(fallback))
     solver.best_bound_callback = progress.on_bound
-    with _stop_on_ctrl_c(solver) as ctrl_c:
+    with stop_on_ctrl_c(solver) as ctrl_c:
         progress.on_start()
         code = solver.solve(built.model, progress)
     runtime = time.perf_counter() - started
@@ -279,7 +277,7 @@ def search(
     entry point for an instance as it is.
     """
     solver = _solver(time_limit, workers, seed, log)
-    with _stop_on_ctrl_c(solver):
+    with stop_on_ctrl_c(solver):
         code = solver.solve(built.model)
     status = _status(code, built)
     if status == "infeasible":
@@ -300,69 +298,6 @@ def _solver(time_limit: float, workers: int, seed: int, log: bool) -> cp_model.C
         solver.parameters.log_to_stdout = False
         solver.log_callback = lambda line: print(line, file=sys.stderr)
     return solver
-
-
-@contextlib.contextmanager
-def _stop_on_ctrl_c(solver: cp_model.CpSolver) -> Iterator[threading.Event]:
-    """While the search runs, Ctrl-C stops it (the best plan so far is kept); the event says so.
-
-    CP-SAT can catch SIGINT itself (`catch_sigint_signal`, on by default), but
-    it then sets SIGINT to SIG_DFL when the search ends (ortools/util/sigint.cc),
-    so a later Ctrl-C would kill the process without any cleanup. Instead a
-    Python handler stays in place. It cannot run while the main thread is inside
-    the solver, but the signal still writes to the wakeup fd, on which a thread
-    waits to call `stop_search()`. Signals belong to the main thread: called from
-    another, the search keeps CP-SAT's own handling. An ignored SIGINT (a
-    background job, nohup) stays ignored.
-    """
-    interrupted = threading.Event()
-    if threading.current_thread() is not threading.main_thread():
-        yield interrupted
-        return
-    solver.parameters.catch_sigint_signal = False
-    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
-        yield interrupted
-        return
-    reader, writer = socket.socketpair()
-    writer.setblocking(False)
-    finished = threading.Event()
-    watcher = threading.Thread(
-        target=_watch_ctrl_c, args=(reader, solver, interrupted, finished), daemon=True
-    )
-    previous_fd = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
-    previous = signal.signal(signal.SIGINT, _ignore_signal)
-    watcher.start()
-    try:
-        yield interrupted
-    finally:
-        signal.signal(signal.SIGINT, signal.default_int_handler if previous is None else previous)
-        signal.set_wakeup_fd(previous_fd)
-        finished.set()
-        writer.close()  # the watcher reads the end of the stream and returns
-        watcher.join()
-        reader.close()
-
-
-def _watch_ctrl_c(
-    reader: socket.socket, solver: cp_model.CpSolver, interrupted: threading.Event, finished: threading.Event
-) -> None:
-    """Wait for SIGINT's byte on the wakeup socket, then stop the search until it has stopped."""
-    while True:
-        received = reader.recv(64)
-        if not received:
-            return
-        if signal.SIGINT in received:
-            break
-    interrupted.set()
-    # Repeated: a Ctrl-C just before the search began would otherwise be lost.
-    while True:
-        solver.stop_search()
-        if finished.wait(0.1):
-            return
-
-
-def _ignore_signal(signum: int, frame: object) -> None:
-    """SIGINT's handler during a search: `_watch_ctrl_c` acts on it."""
 
 
 def _status(code: cp_model.CpSolverStatus, built: RestartModel) -> Status:

@@ -18,13 +18,12 @@ A plan without a schedule (infeasible, unknown) gives the same tables, empty.
 
 from __future__ import annotations
 
-import os
-import secrets
 from pathlib import Path
 
 import pandas as pd
 
 from planner.data import step_function
+from planner.output import write_atomically
 from planner.schema import Instance, Material, Plan
 
 COLUMNS: dict[str, list[str]] = {
@@ -61,7 +60,7 @@ def write_tables(instance: Instance, plan: Plan, directory: str | Path) -> list[
     written = []
     for name, frame in plan_tables(instance, plan).items():
         path = folder / f"{name}.csv"
-        _replace(path, frame.to_csv(index=False, lineterminator="\n"))
+        write_atomically(path, frame.to_csv(index=False, lineterminator="\n"))
         written.append(path)
     return written
 
@@ -163,16 +162,3 @@ def _empty(columns: list[str]) -> pd.DataFrame:
 
 def _integers(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return frame.astype(dict.fromkeys(columns, "int64")).reset_index(drop=True)
-
-
-def _replace(path: Path, text: str) -> None:
-    """Write `text` to a new file beside `path`, then rename it to `path` (removed on failure)."""
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    file = temporary.open("x", encoding="utf-8", newline="")  # with the umask's permissions
-    try:
-        with file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise

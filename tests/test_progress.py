@@ -18,7 +18,7 @@ from types import FrameType
 import pytest
 from click.testing import CliRunner
 
-import planner.cli
+import planner.output
 from planner.cli import _write, main
 from planner.files import load_instance, load_plan
 from planner.greedy import greedy
@@ -167,7 +167,7 @@ def test_ctrl_c_while_writing_keeps_the_old_plan_and_exits_130(
     def interrupted(source: object, target: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(planner.cli.os, "replace", interrupted)
+    monkeypatch.setattr(planner.output.os, "replace", interrupted)
     result = CliRunner().invoke(main, ["solve", str(EXAMPLE), "-o", str(out), "--workers", "1"])
     assert result.exit_code == 130
     assert "interrupted" in result.stderr

@@ -7,12 +7,11 @@ missing, 2 bad input files.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from planner.errors import PlannerError
+from planner.cli_errors import user_errors
 from planner.files import load_instance, load_plan
 from planner.report.errors import ReportError
 from planner.verify import verify
@@ -34,18 +33,12 @@ from planner.verify import verify
     type=click.Path(file_okay=False, path_type=Path),
     help="Also write each chart as a PNG in this directory (no browser needed).",
 )
+@user_errors
 def report(instance: Path, plan: Path, output: Path, png_dir: Path | None) -> None:
     """Write an HTML report of PLAN for INSTANCE: headline figures, recovery curve,
     Gantts of clearance and restarts, staff and stock over time, and why each line
     starts when it does."""
-    try:
-        written = _report(instance, plan, output, png_dir)
-    except PlannerError as err:
-        root = click.get_current_context().find_root()
-        if root.params.get("debug"):
-            raise
-        click.echo(f"error: {err}", err=True)
-        sys.exit(err.exit_code)
+    written = _report(instance, plan, output, png_dir)
     for path in written:
         click.echo(f"wrote {path}", err=True)
 

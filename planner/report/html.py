@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -19,6 +17,7 @@ from string import Template
 from typing import TYPE_CHECKING, Any
 
 from planner.explain import EntityExplanation, explain
+from planner.output import write_atomically
 from planner.report.errors import ReportError, require_libraries
 from planner.report.series import Headline, ReportData
 from planner.schema import Instance, Plan
@@ -120,7 +119,7 @@ def write_report(
     """
     page, built = _render(instance, plan)
     written = [Path(path)]
-    _write_atomically(Path(path), page.encode("utf-8"))
+    write_atomically(Path(path), page.encode("utf-8"))
     if png_dir is not None:
         written += _write_pngs(built, Path(png_dir))
     return written
@@ -165,7 +164,7 @@ def _write_pngs(built: list[Chart], directory: Path) -> list[Path]:
     for chart in built:
         png = vl_convert.vegalite_to_png(chart.spec, vl_version=vl_version(), scale=2)
         target = directory / f"{chart.id}.png"
-        _write_atomically(target, png)
+        write_atomically(target, png)
         written.append(target)
     return written
 
@@ -175,14 +174,6 @@ def check_plan(instance: Instance, plan: Plan) -> None:
     report = verify(instance, plan)
     if not report.ok:
         raise ReportError(f"the plan fails the checker, no report made:\n{report.summary()}")
-
-
-def _write_atomically(target: Path, content: bytes) -> None:
-    """Never a half-written file: write beside the target, then rename over it."""
-    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.", delete=False) as tmp:
-        tmp.write(content)
-    os.chmod(tmp.name, 0o644)  # a temporary file is private (0600); a report is for sharing
-    os.replace(tmp.name, target)
 
 
 # --- escaping -------------------------------------------------------------------------------------

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from planner.data import step_function, working_days
-from planner.schema import Instance, Line, Material, Plan
+from planner import tables
+from planner.data import working_days
+from planner.schema import Instance, Line, Plan, PlanSystem
 
 RESTART_COLUMNS = [
     "line",
@@ -31,8 +32,6 @@ RESTART_COLUMNS = [
 ]
 CLEARANCE_COLUMNS = ["system", "name", "status", "mode", "start_day", "end_day", "duration_days"]
 PRODUCTION_COLUMNS = ["line", "plant", "output", "day", "shifts", "units"]
-STAFF_COLUMNS = ["plant", "pool", "day", "used", "headcount"]
-STOCK_COLUMNS = ["material", "day", "stock", "delivered", "consumed", "produced"]
 DEMAND_PREFIX = "demand:"
 
 
@@ -41,20 +40,14 @@ class _Decisions:
     """The plan's decisions indexed by id."""
 
     restart: dict[str, int | None]
-    end: dict[str, int]  # systems cleared (before day 0 or in the plan): end day
     units: dict[str, dict[int, int]]  # line -> day -> units
-    shifts: dict[str, dict[int, int]]  # line -> day -> shifts
 
     @staticmethod
     def read(instance: Instance, plan: Plan) -> _Decisions:
-        end = {s.id: 0 for s in instance.systems if s.cleared}
-        end |= {s.id: s.end_day for s in plan.systems if s.end_day is not None}
         units: dict[str, dict[int, int]] = {line.id: {} for line in instance.lines}
-        shifts: dict[str, dict[int, int]] = {line.id: {} for line in instance.lines}
         for row in plan.production:
             units[row.line][row.day] = row.units
-            shifts[row.line][row.day] = row.shifts
-        return _Decisions({ln.id: ln.restart_day for ln in plan.lines}, end, units, shifts)
+        return _Decisions({ln.id: ln.restart_day for ln in plan.lines}, units)
 
 
 def plan_tables(instance: Instance, plan: Plan) -> dict[str, pd.DataFrame]:
@@ -63,19 +56,27 @@ def plan_tables(instance: Instance, plan: Plan) -> dict[str, pd.DataFrame]:
     A plan without a schedule (infeasible, unknown) gives the same tables, empty.
     """
     if not plan.has_schedule:
-        plan = plan.model_copy(update={"systems": [], "lines": [], "production": []})
+        # Systems cleared before day 0 are listed as a schedule lists them: their supplies still deliver.
+        cleared = [
+            PlanSystem(id=s.id, mode=None, start_day=None, end_day=0) for s in instance.systems if s.cleared
+        ]
+        plan = plan.model_copy(update={"systems": cleared, "lines": [], "production": []})
     decisions = _Decisions.read(instance, plan)
+    production = plan.production_frame().astype(dict.fromkeys(["day", "shifts", "units"], "int64"))
     return {
         "restarts": restarts_table(instance, decisions),
         "clearance": clearance_table(instance, plan),
         "production": production_table(instance, plan),
-        "staff_use": staff_table(instance, decisions),
-        "stock": stock_table(instance, decisions),
+        "staff_use": _nullable(tables.staff_table(instance, production), tables.COLUMNS["staff"][2:]),
+        "stock": _nullable(tables.stock_table(instance, plan, production), tables.COLUMNS["stock"][1:]),
     }
 
 
 def _frame(rows: list[dict[str, object]], columns: list[str], integers: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=columns)
+    return _nullable(pd.DataFrame(rows, columns=columns), integers)
+
+
+def _nullable(frame: pd.DataFrame, integers: list[str]) -> pd.DataFrame:
     return frame.astype(dict.fromkeys(integers, "Int64"))
 
 
@@ -160,61 +161,3 @@ def production_table(instance: Instance, plan: Plan) -> pd.DataFrame:
         for p in sorted(plan.production, key=lambda p: (p.line, p.day))
     ]
     return _frame(rows, PRODUCTION_COLUMNS, ["day", "shifts", "units"])
-
-
-def staff_table(instance: Instance, decisions: _Decisions) -> pd.DataFrame:
-    """One row a plant, pool and day: people used by the plant's lines and the headcount in force."""
-    horizon = instance.horizon_days
-    rows: list[dict[str, object]] = []
-    for plant in instance.plants:
-        lines = [line for line in instance.lines if line.plant == plant.id]
-        for pool, headcount in plant.staff.items():
-            changes = [(c.day, c.headcount) for c in plant.staff_changes if c.pool == pool]
-            in_force = step_function(headcount, changes, horizon)
-            for t in range(horizon):
-                used = sum(ln.crew_per_shift.get(pool, 0) * decisions.shifts[ln.id].get(t, 0) for ln in lines)
-                rows.append(
-                    {"plant": plant.id, "pool": pool, "day": t, "used": used, "headcount": in_force[t]}
-                )
-    return _frame(rows, STAFF_COLUMNS, STAFF_COLUMNS[2:])
-
-
-def stock_table(instance: Instance, decisions: _Decisions) -> pd.DataFrame:
-    """One row a material and day: stock at the end of the day, delivered, consumed, produced."""
-    rows: list[dict[str, object]] = []
-    for material in instance.materials:
-        delivered = _deliveries(instance, material, decisions)
-        consumers = [ln for ln in instance.lines if material.id in ln.inputs]
-        producers = [ln for ln in instance.lines if ln.output == material.id]
-        stock = material.on_hand
-        for t in range(instance.horizon_days):
-            consumed = sum(ln.inputs[material.id] * decisions.units[ln.id].get(t, 0) for ln in consumers)
-            produced = sum(decisions.units[ln.id].get(t, 0) for ln in producers)
-            stock += delivered[t] - consumed + produced
-            rows.append(
-                {
-                    "material": material.id,
-                    "day": t,
-                    "stock": stock,
-                    "delivered": delivered[t],
-                    "consumed": consumed,
-                    "produced": produced,
-                }
-            )
-    return _frame(rows, STOCK_COLUMNS, STOCK_COLUMNS[1:])
-
-
-def _deliveries(instance: Instance, material: Material, decisions: _Decisions) -> list[int]:
-    """Per day: per_day in force once the supplier is back and the ordering system cleared + lead_days."""
-    horizon = instance.horizon_days
-    supply = material.supply
-    if supply is None:
-        return [0] * horizon
-    per_day = step_function(supply.per_day, [(c.day, c.per_day) for c in supply.changes], horizon)
-    gate = supply.from_day
-    if supply.ordering_system is not None:
-        end = decisions.end.get(supply.ordering_system)
-        if end is None:
-            return [0] * horizon  # never ordered
-        gate = max(gate, end + supply.lead_days)
-    return [per_day[t] if t >= gate else 0 for t in range(horizon)]

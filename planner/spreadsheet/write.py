@@ -6,14 +6,13 @@ renamed), so a failed write leaves nothing behind.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.errors import InstanceError, PlannerError
+from planner.output import write_atomically
 from planner.schema import Instance, Plan
 from planner.spreadsheet.layout import (
     INSTANCE_LAYOUT,
@@ -204,22 +203,12 @@ def _write_rows(
 
 
 def _save(book: Workbook, path: str | Path) -> None:
-    write_atomically(path, book.save)
+    write_file(path, book.save)
 
 
-def write_atomically(path: str | Path, write: Callable[[str], object]) -> None:
-    """`write(temporary path)` in the target's folder, then rename: a reader never sees half a file,
-    and on any error nothing is left behind. A folder that cannot be written is a `PlannerError`."""
-    target = Path(path)
+def write_file(path: str | Path, content: str | Callable[[Path], object]) -> None:
+    """`planner.output.write_atomically`, where a folder that cannot be written is a `PlannerError`."""
     try:
-        handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        write_atomically(path, content)
     except OSError as err:
-        raise PlannerError(f"cannot write {target}: {err.strerror or err}") from None
-    os.close(handle)
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    except OSError as err:
-        raise PlannerError(f"cannot write {target}: {err.strerror or err}") from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+        raise PlannerError(f"cannot write {Path(path)}: {err.strerror or err}") from None

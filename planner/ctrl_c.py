@@ -1,0 +1,78 @@
+"""`stop_on_ctrl_c(solver)`: Ctrl-C stops a CP-SAT search and then still reaches Python.
+
+Every CP-SAT run of the planner goes through it (planner/solve.py,
+planner/conflicts.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import socket
+import threading
+from collections.abc import Iterator
+
+from ortools.sat.python import cp_model
+
+
+@contextlib.contextmanager
+def stop_on_ctrl_c(solver: cp_model.CpSolver) -> Iterator[threading.Event]:
+    """While the search runs, Ctrl-C stops it (the best plan so far is kept); the event says so.
+
+    CP-SAT can catch SIGINT itself (`catch_sigint_signal`, on by default), but
+    it then sets SIGINT to SIG_DFL when the search ends (ortools/util/sigint.cc),
+    so a later Ctrl-C would kill the process without any cleanup. Instead a
+    Python handler stays in place. It cannot run while the main thread is inside
+    the solver, but the signal still writes to the wakeup fd, on which a thread
+    waits to call `stop_search()`. Signals belong to the main thread: called from
+    another, the search keeps CP-SAT's own handling. An ignored SIGINT (a
+    background job, nohup) stays ignored.
+    """
+    interrupted = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield interrupted
+        return
+    solver.parameters.catch_sigint_signal = False
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        yield interrupted
+        return
+    reader, writer = socket.socketpair()
+    writer.setblocking(False)
+    finished = threading.Event()
+    watcher = threading.Thread(
+        target=_watch_ctrl_c, args=(reader, solver, interrupted, finished), daemon=True
+    )
+    previous_fd = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+    previous = signal.signal(signal.SIGINT, _ignore_signal)
+    watcher.start()
+    try:
+        yield interrupted
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler if previous is None else previous)
+        signal.set_wakeup_fd(previous_fd)
+        finished.set()
+        writer.close()  # the watcher reads the end of the stream and returns
+        watcher.join()
+        reader.close()
+
+
+def _watch_ctrl_c(
+    reader: socket.socket, solver: cp_model.CpSolver, interrupted: threading.Event, finished: threading.Event
+) -> None:
+    """Wait for SIGINT's byte on the wakeup socket, then stop the search until it has stopped."""
+    while True:
+        received = reader.recv(64)
+        if not received:
+            return
+        if signal.SIGINT in received:
+            break
+    interrupted.set()
+    # Repeated: a Ctrl-C just before the search began would otherwise be lost.
+    while True:
+        solver.stop_search()
+        if finished.wait(0.1):
+            return
+
+
+def _ignore_signal(signum: int, frame: object) -> None:
+    """SIGINT's handler during a search: `_watch_ctrl_c` acts on it."""
