@@ -63,11 +63,21 @@ _COLUMNS = [
     "objective",
     "bound",
     "delta_value",
+    "most_saving",
     "value_per_unit",
     "unit",
     "restart_changes",
 ]
-_HEADER = ("scenario", "status", "lost value", "lost units", "delta", "value per unit", "restarts moved")
+_HEADER = (
+    "scenario",
+    "status",
+    "lost value",
+    "lost units",
+    "delta",
+    "saves at most",
+    "value per unit",
+    "restarts moved",
+)
 
 
 @dataclass(frozen=True)
@@ -82,6 +92,9 @@ class ScenarioResult:
     restart_changes: RestartChanges  # line -> (base restart day, this one) for lines that moved
     value_per_unit: float | None
     unit: str | None
+    # The most the change can save as far as anyone can prove: the base's objective
+    # minus this scenario's proven bound (None without both).
+    most_saving: int | None = None
 
     @property
     def status(self) -> Status:
@@ -153,11 +166,13 @@ class WhatIf:
             f"What-if on {self.instance.name}: base {base.status}, lost value {_num(base.lost_value)}, "
             f"lost units {_num(base.lost_units)}"
         )
-        rows = _aligned([_HEADER, *(_text_row(s) for s in self.scenarios)], right={2, 3, 4})
+        rows = _aligned([_HEADER, *(_text_row(s) for s in self.scenarios)], right={2, 3, 4, 5})
         note = (
             "delta: lost value minus the base's (negative: less is lost). A plan found for one version "
             "that keeps another's rules counts for both,\nso a change that does not bind shows no delta; "
-            "status feasible means the search stopped at the time limit, not at a proven optimum."
+            "status feasible means the search stopped at the time limit, not at a proven optimum:\n"
+            "'saves at most' (the base's lost value minus the scenario's proven bound) is then what a longer "
+            "search could still show."
         )
         return "\n".join([head, "", *rows, "", note]) + "\n"
 
@@ -318,7 +333,15 @@ def _compare(
         restart_changes=_restart_changes(base.plan, result.plan),
         value_per_unit=value,
         unit=unit,
+        most_saving=_most_saving(base, result),
     )
+
+
+def _most_saving(base: Result, result: Result) -> int | None:
+    """The base's objective minus the scenario's proven bound: no plan of the scenario saves more."""
+    if base.objective is None or result.bound is None:
+        return None
+    return max(0, base.objective - result.bound)
 
 
 def _restart_changes(base: Plan, plan: Plan) -> RestartChanges:
@@ -398,6 +421,8 @@ def _scenario_json(s: ScenarioResult) -> dict[str, Any]:
         "lost_units": s.lost_units,
         "status": s.status,
         "delta_value": s.delta_value,
+        "bound": s.bound,
+        "most_saving": s.most_saving,
         "value_per_unit": s.value_per_unit,
         "unit": s.unit,
         "restart_changes": {line: list(days) for line, days in s.restart_changes.items()},
@@ -407,7 +432,9 @@ def _scenario_json(s: ScenarioResult) -> dict[str, Any]:
 def _text_row(s: ScenarioResult) -> tuple[str, ...]:
     delta = "" if s.delta_value is None else f"{s.delta_value:+,}"
     price = "" if s.value_per_unit is None or s.unit is None else _price_text(s.value_per_unit, s.unit)
-    return (s.name, s.status, _num(s.lost_value), _num(s.lost_units), delta, price, _moves(s.restart_changes))
+    most = "" if s.most_saving is None else _num(s.most_saving)
+    moves = _moves(s.restart_changes)
+    return (s.name, s.status, _num(s.lost_value), _num(s.lost_units), delta, most, price, moves)
 
 
 def _aligned(rows: list[tuple[str, ...]], right: set[int]) -> list[str]:

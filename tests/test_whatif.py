@@ -178,7 +178,7 @@ def test_text_shows_figures_deltas_prices_and_restart_moves() -> None:
     text = _checked(_two_systems(), ["resources.team.capacity=+1"]).text()
     assert "base optimal, lost value 40, lost units 40" in text
     (row,) = [line for line in text.splitlines() if line.startswith("resources.team")]
-    figures = ["resources.team.capacity=+1", "optimal", "20", "20", "-20"]
+    figures = ["resources.team.capacity=+1", "optimal", "20", "20", "-20", "20"]  # optimal: saves 20 at most
     assert row.split() == [*figures, "£2", "per", "extra", "team-day", "A", "4->2"]
 
 
