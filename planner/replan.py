@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 # The value stage gets this share of the time left; the stability stage the rest.
 _VALUE_SHARE = 0.6
 # When the old plan breaks the changed instance, at most this share finds a feasible start.
-_BRIDGE_SHARE = 0.15
+_BRIDGE_SHARE = 0.3
 
 Kind = Literal["system", "line"]
 
@@ -211,10 +211,11 @@ def _bridge(
 
     The full model may find no plan in its time without a feasible hint (the
     JLR instance, one forensic team fewer from day 14, found none in 36 s).
-    Making nothing from `today` on leaves a scheduling problem — clearances,
-    restarts, commissioning and one staffed shift a working day — that CP-SAT
-    solves at once; restarting early is its objective, and its plan is a
-    complete, feasible hint for the real one.
+    First a schedule: with nothing made from `today` on, what is left —
+    clearances, restarts, commissioning and one staffed shift a working day —
+    CP-SAT solves at once, restarting lines and clearing systems early. Then the
+    production for that schedule under the real objective, the schedule fixed.
+    The result is a complete, feasible hint for the real search.
     """
     built = RestartModel(data)
     built.freeze(old, today)
@@ -222,9 +223,39 @@ def _bridge(
         for t, units in lv.units.items():
             if t >= today:
                 built.model.add(units == 0)
-    built.model.minimize(sum(lv.restart for lv in built.lines))
+    # Restart early, and clear early every system still to clear: ordering systems
+    # open the supply that the production stage will need.
+    horizon = data.horizon
+    late = [horizon * (1 - sv.present) + sv.end for sv in built.systems.values()]
+    built.model.minimize(sum(lv.restart for lv in built.lines) + sum(late))
     built.warmstart(old)
-    return search(built, time_limit=time_limit, workers=workers, seed=seed).decisions
+    schedule = search(built, time_limit=time_limit / 2, workers=workers, seed=seed).decisions
+    if schedule is None:
+        return None
+    # Then production for that schedule, under the real objective: clearances and
+    # restarts fixed, what is left is close to a linear program and solves fast.
+    built = RestartModel(data)
+    built.freeze(old, today)
+    _fix_schedule(built, schedule)
+    built.warmstart(schedule)
+    produced = search(built, time_limit=time_limit / 2, workers=workers, seed=seed).decisions
+    return produced or schedule
+
+
+def _fix_schedule(built: RestartModel, plan: Decisions) -> None:
+    """Fix every clearance (cleared or not, mode, start) and restart day of `built` to `plan`'s."""
+    model = built.model
+    for s, sv in built.systems.items():
+        chosen = plan.systems.get(s)
+        model.add(sv.present == (chosen is not None))
+        if chosen is not None:
+            model.add(sv.modes[chosen[0]] == 1)
+            model.add(sv.start == chosen[1])
+    for i, lv in enumerate(built.lines):
+        restart = plan.restarts[i]
+        model.add(lv.restarted == (restart is not None))
+        if restart is not None:
+            model.add(lv.restart == restart)
 
 
 def _apply(instance: Instance, changes: Sequence[str], today: int) -> Instance:
