@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -336,3 +337,23 @@ def _starts(plan: Plan) -> dict[str, int | None]:
 
 def _restarts(plan: Plan) -> dict[str, int | None]:
     return {line.id: line.restart_day for line in plan.lines}
+
+
+def test_the_bridge_is_a_feasible_plan_that_keeps_the_past() -> None:
+    """When the old plan breaks the changed instance, the search starts from the bridge plan."""
+    from planner.plans import build_plan, figures
+    from planner.replan import _bridge
+
+    inst = _example("01-precedence-and-one-team.json")
+    old_plan = solve_checked(inst, time_limit=5).plan
+    changed = from_today(inst, apply_changes(inst, ["resources.sec-team.capacity=0"]), 4)
+    assert not verify(changed, old_plan).ok  # plc-b was to start on day 4
+    data = ProblemData.from_instance(changed)
+    bridge = _bridge(data, decisions_from_plan(data, old_plan), 4, 5.0, 1, 0)
+    assert bridge is not None
+    value = figures(data, bridge).of(data.objective)
+    assert value is not None
+    plan = build_plan(changed, data, replace(bridge, objective=value), "feasible", 0)
+    assert verify(changed, plan).ok
+    assert _starts(plan)["plc-a"] == _starts(old_plan)["plc-a"]  # begun before day 4
+    assert [p for p in plan.production if p.day < 4] == [p for p in old_plan.production if p.day < 4]
