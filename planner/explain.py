@@ -18,8 +18,10 @@
 2. What does each constraint cost? For every resource, staff pool and supplied
    material, the bottleneck table relaxes it, and only it, so that it can never
    bind, re-solves from the plan as a hint and reports the value lost because
-   of it: the plan's objective minus the relaxed one (never negative, since
-   the plan stays feasible and is the solve's fallback). The relaxations:
+   of it: the best objective known for the instance itself minus the relaxed
+   one. The best known is the plan's, or a relaxed solve's plan that keeps
+   the instance's own rules (search luck is not blamed on a limit); it is a
+   plan of every relaxed instance too, so no loss is negative. The relaxations:
 
    - resource: capacity on every day = what all clearances and commissionings
      would demand at once (each system in its hungriest mode), or the largest
