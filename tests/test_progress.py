@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import queue
@@ -109,6 +110,14 @@ def test_show_progress_gives_no_callback_when_quiet() -> None:
 # --- solve(on_progress=...) ----------------------------------------------------
 
 
+def _proven_optimum(name: str) -> int:
+    """The optimum recorded in instances/generated/index.csv (status optimal there)."""
+    with (GENERATED / "index.csv").open() as rows:
+        row = next(r for r in csv.DictReader(rows) if r["name"] == name)
+    assert row["status"] == "optimal"
+    return int(row["best_known"])
+
+
 def test_solve_reports_the_warm_start_first_then_better_plans_and_bounds() -> None:
     instance = load_instance(GENERATED / "small-s1.json")
     seen: list[Progress] = []
@@ -119,6 +128,8 @@ def test_solve_reports_the_warm_start_first_then_better_plans_and_bounds() -> No
     objectives = [p.objective for p in seen if p.objective is not None]
     assert objectives == sorted(objectives, reverse=True)
     assert seen[-1].objective == result.objective
+    assert verify(instance, result.plan).ok
+    assert (result.status, result.objective) == ("optimal", _proven_optimum("small-s1"))
     assert all(p.bound is None or p.objective is None or p.bound <= p.objective for p in seen)
     assert [p.elapsed for p in seen] == sorted(p.elapsed for p in seen)
 

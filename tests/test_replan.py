@@ -15,7 +15,6 @@ from planner.errors import InstanceError
 from planner.files import load_instance
 from planner.replan import Replan, from_today, replan
 from planner.schema import Instance, Plan
-from planner.solve import solve
 from planner.verify import verify
 
 from helpers import EXAMPLES, instance, solve_checked, tiny
@@ -64,7 +63,7 @@ def _assert_past_kept(old: Plan, new: Plan, today: int, inst: Instance) -> None:
 @pytest.mark.parametrize("seed", range(12))
 def test_the_frozen_model_keeps_the_old_plan_feasible(seed: int) -> None:
     inst = random_instance(seed)
-    old = solve(inst, **FAST).plan
+    old = solve_checked(inst, time_limit=5).plan
     if not old.has_schedule:
         pytest.skip("infeasible instance: no plan to freeze")
     data = ProblemData.from_instance(inst)
@@ -99,7 +98,7 @@ def test_no_change_keeps_the_old_value_and_every_day(name: str) -> None:
 def test_no_change_on_random_instances_never_loses_value() -> None:
     for seed in range(20):
         inst = random_instance(seed)
-        old = solve(inst, **FAST)
+        old = solve_checked(inst, time_limit=5)
         if not old.plan.has_schedule:
             continue
         today = inst.horizon_days // 2
@@ -171,7 +170,7 @@ def test_replan_with_new_facts_freezes_the_past_exactly() -> None:
     moved = 0
     for seed in range(40):
         data = random_instance_dict(seed)
-        old = solve(instance(data), **FAST).plan
+        old = solve_checked(instance(data), time_limit=5).plan
         if not old.has_schedule:
             continue
         for today in sorted({data["horizon_days"] // 4, data["horizon_days"] // 3}):

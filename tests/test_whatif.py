@@ -126,6 +126,7 @@ def test_a_given_base_is_not_solved_again() -> None:
     first = _checked(inst, ["resources.team.capacity=+1"])
     again = whatif(inst, ["systems.s1.duration_days=1"], base=first.base, **FAST)
     assert again.base is first.base
+    _verify_all(inst, again)
 
 
 def test_parallel_and_sequential_runs_agree() -> None:
