@@ -11,13 +11,21 @@ import signal
 import socket
 import threading
 from collections.abc import Iterator
+from typing import Protocol
 
 from ortools.sat.python import cp_model
 
 
+class Stoppable(Protocol):
+    def stop_search(self) -> None: ...
+
+
 @contextlib.contextmanager
-def stop_on_ctrl_c(solver: cp_model.CpSolver) -> Iterator[threading.Event]:
+def stop_on_ctrl_c(solver: cp_model.CpSolver, *others: Stoppable) -> Iterator[threading.Event]:
     """While the search runs, Ctrl-C stops it (the best plan so far is kept); the event says so.
+
+    `others` are searches running alongside (the large neighbourhood search of
+    `planner.cpsat.lns`), stopped with it.
 
     CP-SAT can catch SIGINT itself (`catch_sigint_signal`, on by default), but
     it then sets SIGINT to SIG_DFL when the search ends (ortools/util/sigint.cc),
@@ -40,7 +48,7 @@ def stop_on_ctrl_c(solver: cp_model.CpSolver) -> Iterator[threading.Event]:
     writer.setblocking(False)
     finished = threading.Event()
     watcher = threading.Thread(
-        target=_watch_ctrl_c, args=(reader, solver, interrupted, finished), daemon=True
+        target=_watch_ctrl_c, args=(reader, (solver, *others), interrupted, finished), daemon=True
     )
     previous_fd = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
     previous = signal.signal(signal.SIGINT, _ignore_signal)
@@ -57,7 +65,10 @@ def stop_on_ctrl_c(solver: cp_model.CpSolver) -> Iterator[threading.Event]:
 
 
 def _watch_ctrl_c(
-    reader: socket.socket, solver: cp_model.CpSolver, interrupted: threading.Event, finished: threading.Event
+    reader: socket.socket,
+    searches: tuple[Stoppable, ...],
+    interrupted: threading.Event,
+    finished: threading.Event,
 ) -> None:
     """Wait for SIGINT's byte on the wakeup socket, then stop the search until it has stopped."""
     while True:
@@ -69,7 +80,8 @@ def _watch_ctrl_c(
     interrupted.set()
     # Repeated: a Ctrl-C just before the search began would otherwise be lost.
     while True:
-        solver.stop_search()
+        for search in searches:
+            search.stop_search()
         if finished.wait(0.1):
             return
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import math
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
+from planner.cpsat.lns import ScheduleLns
 from planner.cpsat.model import RestartModel
 from planner.ctrl_c import stop_on_ctrl_c
 from planner.data import ProblemData
@@ -206,18 +208,29 @@ def _search(
     data = ProblemData.from_instance(instance)
     built = RestartModel(data)
     start_from = fallback or hint
+    start = None
     if start_from is not None and start_from.has_schedule:
         # A plan of another instance may name ids or days this one lacks: then no warm start.
         with contextlib.suppress(KeyError, IndexError):
-            built.warmstart(decisions_from_plan(data, start_from))
+            start = decisions_from_plan(data, start_from)
+            built.warmstart(start)
     build_time = time.perf_counter() - started
 
     solver = _solver(time_limit - build_time, workers, seed, log)
-    progress = _Progress(started, on_progress, None if fallback is None else _value(fallback))
+    progress = _Progress(started, on_progress, None if fallback is None else _value(fallback), built)
     solver.best_bound_callback = progress.on_bound
-    with stop_on_ctrl_c(solver) as ctrl_c:
-        progress.on_start()
-        code = solver.solve(built.model, progress)
+    lns = _lns(built, workers, seed)
+    if lns is None:
+        with stop_on_ctrl_c(solver) as ctrl_c:
+            progress.on_start()
+            code = solver.solve(built.model, progress)
+        found = built.decisions(solver) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+    else:
+        portfolio = _Portfolio(built, lns, progress, solver, workers, seed, log)
+        with stop_on_ctrl_c(solver, portfolio) as ctrl_c:
+            progress.on_start()
+            # Only a verified plan is a sound incumbent for the neighbourhoods.
+            code, found, solver = portfolio.run(start if fallback is not None else None, started + time_limit)
     runtime = time.perf_counter() - started
     status = _status(code, built)
     if status == "infeasible":
@@ -228,8 +241,11 @@ def _search(
         return Result(status, _empty_plan(instance, status, reasons), None, None, runtime, build_time)
 
     plan = None
-    if status != "unknown":
-        plan = _plan(instance, data, built.decisions(solver), status, solver)
+    if found is not None:
+        proved = progress.bound(solver)
+        if proved is not None and found.objective <= proved:
+            status = "optimal"
+        plan = build_plan(instance, data, found, status, found.objective if status == "optimal" else proved)
     if fallback is not None and (plan is None or _value(fallback) < _value(plan)):
         plan = _with_bound(fallback, solver)
     if plan is None:
@@ -346,36 +362,74 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
     Each is also reported to `on_progress`, as a `Progress` whose objective is
     the best of the search's plans and the warm start's `start_value`: the plan
-    `solve()` returns is the better of the two.
+    `solve()` returns is the better of the two. Plans found by the large
+    neighbourhood search running alongside come in through `found`; with
+    `built`, the search's own plans are kept too (`best`), for that search to
+    start from. Both threads report here, hence the lock.
     """
 
-    def __init__(self, started: float, on_progress: OnProgress | None = None, start_value: int | None = None):
+    def __init__(
+        self,
+        started: float,
+        on_progress: OnProgress | None = None,
+        start_value: int | None = None,
+        built: RestartModel | None = None,
+    ):
         super().__init__()
         self.started = started
         self.last: float | None = None
         self.trajectory: list[tuple[float, float | None, float]] = []  # (time, objective, bound)
+        self.best: Decisions | None = None  # the search's best plan, when `built` is given
         self._objective: float | None = None
         self._bound = -math.inf
         self._on_progress = on_progress
         self._start_value = start_value
+        self._built = built
+        self._lock = threading.Lock()
 
     def on_start(self) -> None:
         """Report the warm start's value, as the search begins."""
         if self._start_value is not None:
-            self._report(time.perf_counter() - self.started)
+            with self._lock:
+                self._report(time.perf_counter() - self.started)
 
     def on_solution_callback(self) -> None:
-        self.last = time.perf_counter() - self.started
-        self._objective = self.objective_value
-        self._bound = max(self._bound, self.best_objective_bound)
-        self.trajectory.append((self.last, self._objective, self._bound))
-        self._report(self.last)
+        decisions = self._built.decisions(self) if self._built is not None else None
+        with self._lock:
+            if decisions is not None and (self.best is None or decisions.objective < self.best.objective):
+                self.best = decisions
+            self._improved(self.objective_value, self.best_objective_bound)
+
+    def found(self, decisions: Decisions) -> None:
+        """A better plan from the search running alongside."""
+        with self._lock:
+            if self._objective is None or decisions.objective < self._objective:
+                self._improved(decisions.objective, self._bound)
 
     def on_bound(self, bound: float) -> None:
+        with self._lock:
+            self._bound = max(self._bound, bound)
+            elapsed = time.perf_counter() - self.started
+            self.trajectory.append((elapsed, self._objective, self._bound))
+            self._report(elapsed)
+
+    def proven(self) -> bool:
+        """Is the best plan so far proven optimal by the bound so far?"""
+        with self._lock:
+            return self._objective is not None and self._objective <= math.ceil(self._bound - 1e-6)
+
+    def bound(self, solver: cp_model.CpSolver) -> int:
+        """The best bound proven, by the solver's end or any callback, rounded up."""
+        proved = max(self._bound, solver.best_objective_bound)
+        # No bound at all (no plan in the search itself): lost value and makespan are never negative.
+        return math.ceil(proved - 1e-6) if math.isfinite(proved) else 0
+
+    def _improved(self, objective: float, bound: float) -> None:
+        self.last = time.perf_counter() - self.started
+        self._objective = objective if self._objective is None else min(objective, self._objective)
         self._bound = max(self._bound, bound)
-        elapsed = time.perf_counter() - self.started
-        self.trajectory.append((elapsed, self._objective, self._bound))
-        self._report(elapsed)
+        self.trajectory.append((self.last, self._objective, self._bound))
+        self._report(self.last)
 
     def _report(self, elapsed: float) -> None:
         if self._on_progress is None:
@@ -383,6 +437,139 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         values = [round(v) for v in (self._objective, self._start_value) if v is not None]
         bound = math.ceil(self._bound - 1e-6) if math.isfinite(self._bound) else None
         self._on_progress(Progress(elapsed, min(values, default=None), bound))
+
+
+_PATIENCE = 10.0  # seconds without a better plan after which the neighbourhoods give way
+
+
+def _lns(built: RestartModel, workers: int, seed: int) -> ScheduleLns | None:
+    """The large neighbourhood search to run alongside CP-SAT's, where it helps.
+
+    It takes one of the workers, so there must be two; and it moves restart
+    days to lose less, so not under `makespan` (there, CP-SAT's own
+    scheduling neighbourhoods are the peer-tested choice: benchmarks/README.md).
+    """
+    if workers < 2 or built.data.objective == "makespan":
+        return None
+    lns = ScheduleLns(built, seed=seed)
+    return lns if lns.useful else None
+
+
+class _Portfolio:
+    """CP-SAT's search of the whole model alongside the schedule neighbourhoods, then alone.
+
+    First the whole search runs on a thread, with one worker fewer and its own
+    copy of the model (the neighbourhoods change `built`'s domains), and `lns`
+    on this one, from the better of its own plans and the whole search's. When
+    the neighbourhoods stop improving (`_PATIENCE`), the whole search is
+    restarted with every worker from the best plan, for the time left: where
+    what is left to improve is production rather than the schedule (the large
+    generated instances), CP-SAT's own neighbourhoods do better. Either
+    search ends both by reaching the bound proven; the bound is the best any
+    whole search proved (`_Progress`).
+    """
+
+    def __init__(
+        self,
+        built: RestartModel,
+        lns: ScheduleLns,
+        progress: _Progress,
+        solver: cp_model.CpSolver,
+        workers: int,
+        seed: int,
+        log: bool,
+    ) -> None:
+        self.built = built
+        self.lns = lns
+        self.progress = progress
+        self.solver = solver
+        self.workers = workers
+        self.seed = seed
+        self.log = log
+        self.stopped = False
+
+    def stop_search(self) -> None:
+        """Stop every search (Ctrl-C, or a plan proven optimal)."""
+        self.stopped = True
+        self.lns.stop_search()
+        self.solver.stop_search()
+
+    def run(
+        self, start: Decisions | None, deadline: float
+    ) -> tuple[cp_model.CpSolverStatus, Decisions | None, cp_model.CpSolver]:
+        """The status, the best plan and the last whole search's solver."""
+        code, best = self._alongside(start, deadline)
+        left = deadline - time.perf_counter()
+        if self.stopped or best is None or code in (cp_model.OPTIMAL, cp_model.INFEASIBLE) or left < 1.0:
+            return code, best, self.solver
+        self.built.warmstart(best)
+        alone = _solver(left, self.workers, self.seed, self.log)
+        alone.parameters.catch_sigint_signal = self.solver.parameters.catch_sigint_signal
+        alone.best_bound_callback = self._on_bound
+        self.solver = alone
+        if self.stopped:  # Ctrl-C between the two searches
+            return code, best, self.solver
+        code = alone.solve(self.built.model, self.progress)
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            found = self.built.decisions(alone)
+            best = found if found.objective <= best.objective else best
+        return (cp_model.FEASIBLE if code == cp_model.UNKNOWN else code), best, alone
+
+    def _alongside(
+        self, start: Decisions | None, deadline: float
+    ) -> tuple[cp_model.CpSolverStatus, Decisions | None]:
+        solver = self.solver
+        solver.parameters.num_workers = max(1, self.workers - 1)
+        solver.best_bound_callback = self._on_bound
+        model = self.built.model.clone()
+        codes: list[cp_model.CpSolverStatus] = []
+        ended = threading.Event()
+
+        def whole() -> None:
+            try:
+                codes.append(solver.solve(model, self.progress))
+            finally:
+                ended.set()
+                self.lns.stop_search()
+
+        thread = threading.Thread(target=whole, name="cp-sat whole model", daemon=True)
+        thread.start()
+        best = None
+        try:
+            while start is None and not ended.is_set():  # no verified plan to start from: wait for one
+                ended.wait(0.05)
+                start = self.progress.best
+            if start is not None:
+                best = self.lns.improve(
+                    start,
+                    deadline,
+                    patience=_PATIENCE,
+                    better_elsewhere=lambda: self.progress.best,
+                    on_improvement=self._on_plan,
+                )
+        finally:
+            if not ended.is_set():
+                solver.stop_search()  # the neighbourhoods stalled: see `run`
+            thread.join()
+        code = codes[0]
+        whole_best = self.built.decisions(solver) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+        if code == cp_model.INFEASIBLE or best is None:
+            return code, whole_best
+        if whole_best is not None and whole_best.objective <= best.objective:
+            return code, whole_best
+        return cp_model.FEASIBLE, best
+
+    def _on_plan(self, decisions: Decisions) -> None:
+        self.progress.found(decisions)
+        self._stop_if_proven()
+
+    def _on_bound(self, bound: float) -> None:
+        self.progress.on_bound(bound)
+        self._stop_if_proven()
+
+    def _stop_if_proven(self) -> None:
+        if self.progress.proven():
+            self.stop_search()
 
 
 def _plan(

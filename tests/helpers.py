@@ -20,11 +20,15 @@ def instance(data: dict[str, Any]) -> Instance:
     return parse_instance(json.dumps(data))
 
 
-def solve_checked(inst: Instance | dict[str, Any], time_limit: float = 20.0) -> Result:
-    """Solve with one worker and seed 0; the plan must pass the independent checker."""
+def solve_checked(inst: Instance | dict[str, Any], time_limit: float = 20.0, workers: int = 1) -> Result:
+    """Solve with one worker (unless told) and seed 0; the plan must pass the independent checker.
+
+    Two workers run the schedule neighbourhoods alongside CP-SAT's search
+    (`planner.cpsat.lns`), whose outcome depends on timing.
+    """
     if isinstance(inst, dict):
         inst = instance(inst)
-    result = solve(inst, time_limit=time_limit, workers=1, seed=0)
+    result = solve(inst, time_limit=time_limit, workers=workers, seed=0)
     report = verify(inst, result.plan)
     assert report.ok, report.summary()
     if result.plan.has_schedule:

@@ -225,8 +225,9 @@ def sigint_recorded() -> Iterator[list[int]]:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT to its own process")
+@pytest.mark.parametrize("workers", [1, 2])  # 2: the schedule neighbourhoods run alongside
 def test_ctrl_c_during_a_search_returns_its_best_plan_and_restores_the_handler(
-    sigint_recorded: list[int],
+    sigint_recorded: list[int], workers: int
 ) -> None:
     instance = load_instance(GENERATED / "medium-s1.json")
     sent = threading.Event()
@@ -237,7 +238,7 @@ def test_ctrl_c_during_a_search_returns_its_best_plan_and_restores_the_handler(
             os.kill(os.getpid(), signal.SIGINT)
 
     started = time.perf_counter()
-    result = solve(instance, time_limit=60, workers=1, seed=0, on_progress=interrupt_once_searching)
+    result = solve(instance, time_limit=60, workers=workers, seed=0, on_progress=interrupt_once_searching)
     assert sent.is_set()
     assert result.interrupted
     assert time.perf_counter() - started < 30
@@ -248,13 +249,14 @@ def test_ctrl_c_during_a_search_returns_its_best_plan_and_restores_the_handler(
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_ctrl_c_stops_the_solve_command_which_writes_its_best_plan(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])  # 2: the schedule neighbourhoods run alongside
+def test_ctrl_c_stops_the_solve_command_which_writes_its_best_plan(tmp_path: Path, workers: str) -> None:
     source = GENERATED / "medium-s1.json"
     out = tmp_path / "plan.json"
     command = [sys.executable, "-m", "planner", "solve", str(source), "-o", str(out)]
     started = time.perf_counter()
     process = subprocess.Popen(
-        [*command, "--time-limit", "60", "--workers", "1"],
+        [*command, "--time-limit", "60", "--workers", workers],
         cwd=ROOT,
         stderr=subprocess.PIPE,
         text=True,

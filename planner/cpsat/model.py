@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
+
 from ortools.sat.python import cp_model
 
 from planner.cpsat import replanning
@@ -32,6 +34,7 @@ class RestartModel:
         self.stock = constraints.stock
         self.idle_days = constraints.idle_days
         self.objective = set_objective(self.model, data, self.lines, makespan)
+        self._saved_domains: dict[int, list[int]] = {}  # variable index -> its domain before `fix`
 
     def freeze(self, plan: Decisions, today: int) -> Past:
         """Re-planning: keep what `plan` did before `today`; begin nothing new before it."""
@@ -49,6 +52,62 @@ class RestartModel:
         changes = replanning.count_changes(self, plan)
         self.model.minimize(self.objective + weight * changes)
         return changes
+
+    def restart_is_free(self, i: int) -> bool:
+        """Is the restart day of line i a decision (not fixed by the instance)?"""
+        return isinstance(self.lines[i].restart, cp_model.IntVar)
+
+    def fix(self, plan: Decisions, lines: Collection[int] = (), systems: Collection[int] = ()) -> None:
+        """Fix the restart days and clearances of `plan`, except those of `lines` and `systems`.
+
+        Shifts, units and stocks stay free. The domains are changed in the
+        proto, in place, until `release()` (a later `fix` releases first); the
+        large neighbourhood search (`planner.cpsat.lns`) is the user.
+        """
+        self.release()
+        free = {var.index for var, _ in self._schedule(plan, lines, systems)}
+        variables = self.model.proto.variables
+        for var, value in self._schedule(plan):
+            if var.index in free or var.index in self._saved_domains:
+                continue  # free, or a variable in two roles (a constant shared by CP-SAT)
+            domain = variables[var.index].domain
+            self._saved_domains[var.index] = list(domain)
+            domain.clear()
+            domain.extend([value, value])
+
+    def release(self) -> None:
+        """Undo `fix`: every domain as the model made it."""
+        proto = self.model.proto
+        for index, saved in self._saved_domains.items():
+            domain = proto.variables[index].domain
+            domain.clear()
+            domain.extend(saved)
+        self._saved_domains.clear()
+
+    def _schedule(
+        self, plan: Decisions, lines: Collection[int] | None = None, systems: Collection[int] | None = None
+    ) -> Iterator[tuple[cp_model.IntVar, int]]:
+        """The schedule variables (of `lines` and `systems`, or all) with their values in `plan`."""
+        horizon = self.data.horizon
+        for s, sv in self.systems.items():
+            if systems is not None and s not in systems:
+                continue
+            chosen = plan.systems.get(s)
+            start, end = (chosen[1], chosen[2]) if chosen else (sv.earliest, sv.earliest)
+            yield sv.present, int(chosen is not None)
+            yield sv.start, start
+            yield sv.end, end
+            for k, lit in enumerate(sv.modes):
+                if lit is not sv.present:
+                    yield lit, int(chosen is not None and chosen[0] == k)
+        for i, lv in enumerate(self.lines):
+            if lines is not None and i not in lines:
+                continue
+            restart = plan.restarts[i]
+            if isinstance(lv.restart, cp_model.IntVar):
+                yield lv.restart, horizon if restart is None else restart
+            if lv.timeless:
+                yield lv.restarted, int(restart is not None)
 
     def warmstart(self, plan: Decisions) -> None:
         """Hint every decision variable with `plan` (old hints are cleared first).
@@ -123,8 +182,8 @@ class RestartModel:
             stocks[m] = days
         return stocks
 
-    def decisions(self, solver: cp_model.CpSolver) -> Decisions:
-        """Read the decisions of the solver's best solution."""
+    def decisions(self, solver: cp_model.CpSolver | cp_model.CpSolverSolutionCallback) -> Decisions:
+        """Read the decisions of the solver's best solution (or of a callback's solution)."""
         systems: dict[int, tuple[int, int, int] | None] = {}
         for s, sv in self.systems.items():
             if not solver.boolean_value(sv.present):

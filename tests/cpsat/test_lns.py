@@ -1,0 +1,134 @@
+"""The schedule neighbourhoods: fixing and releasing domains, the search, and solve() running it alongside."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from ortools.sat.python import cp_model
+from test_examples import OPTIMA
+
+from planner.cpsat import Decisions, RestartModel, decisions_from_plan
+from planner.cpsat.lns import ScheduleLns
+from planner.data import ProblemData
+from planner.files import load_instance
+from planner.greedy import greedy
+from planner.plans import build_plan
+from planner.schema import Instance
+from planner.solve import Progress, solve
+from planner.verify import verify
+
+from helpers import EXAMPLES, solve_checked
+from random_instances import random_instance
+
+GENERATED = Path(__file__).resolve().parents[2] / "instances" / "generated"
+
+
+def _domains(built: RestartModel) -> list[list[int]]:
+    return [list(var.domain) for var in built.model.proto.variables]
+
+
+def _greedy_start(instance: Instance) -> tuple[RestartModel, Decisions]:
+    plan = greedy(instance)
+    assert plan is not None
+    data = ProblemData.from_instance(instance)
+    return RestartModel(data), decisions_from_plan(data, plan)
+
+
+def test_fixing_everything_leaves_only_the_plans_schedule_and_release_restores_the_model() -> None:
+    instance = load_instance(GENERATED / "small-s1.json")
+    built, start = _greedy_start(instance)
+    before = _domains(built)
+
+    built.fix(start)  # nothing free
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(built.model) == cp_model.OPTIMAL
+    found = built.decisions(solver)
+    assert found.restarts == start.restarts
+    assert found.systems == start.systems
+    assert found.objective <= start.objective  # production is free: never worse
+
+    built.release()
+    assert _domains(built) == before
+
+
+def test_freeing_a_line_frees_its_restart_and_keeps_the_others() -> None:
+    instance = load_instance(GENERATED / "small-s2.json")
+    built, start = _greedy_start(instance)
+    lns = ScheduleLns(built, seed=0)
+    moved = lns.movable[0]
+    built.fix(start, lines=[moved], systems=lns.needs[moved])
+    restart = built.lines[moved].restart
+    assert isinstance(restart, cp_model.IntVar)
+    assert len(set(built.model.proto.variables[restart.index].domain)) > 1
+    for i in lns.movable[1:]:
+        other = built.lines[i].restart
+        assert isinstance(other, cp_model.IntVar)
+        assert list(built.model.proto.variables[other.index].domain) == [start.restarts[i]] * 2 or (
+            start.restarts[i] is None
+        )
+    built.release()
+
+
+@pytest.mark.parametrize("name", ["small-s1", "small-s3", "medium-s3"])
+def test_the_neighbourhood_search_returns_verified_plans_never_worse_than_its_start(name: str) -> None:
+    instance = load_instance(GENERATED / f"{name}.json")
+    built, start = _greedy_start(instance)
+    before = _domains(built)
+    improvements: list[Decisions] = []
+    lns = ScheduleLns(built, seed=1)
+    best = lns.improve(start, time.perf_counter() + 4.0, on_improvement=improvements.append)
+    assert best.objective <= start.objective
+    assert [d.objective for d in improvements] == sorted((d.objective for d in improvements), reverse=True)
+    assert _domains(built) == before, "the model is restored after the search"
+    data = ProblemData.from_instance(instance)
+    plan = build_plan(instance, data, best, "feasible", 0)
+    report = verify(instance, plan)
+    assert report.ok, report.summary()
+    assert lns.steps > 0
+
+
+def test_a_plan_offered_by_the_search_alongside_becomes_the_incumbent() -> None:
+    instance = load_instance(GENERATED / "small-s1.json")
+    built, start = _greedy_start(instance)
+    optimum = solve_checked(instance)
+    assert optimum.status == "optimal"
+    offered = decisions_from_plan(ProblemData.from_instance(instance), optimum.plan)
+    best = ScheduleLns(built, seed=0).improve(
+        start, time.perf_counter() + 1.0, better_elsewhere=lambda: offered
+    )
+    assert best.objective == optimum.objective
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMA))
+def test_two_workers_with_the_neighbourhood_search_reach_every_examples_optimum(name: str) -> None:
+    instance = load_instance(EXAMPLES / name)
+    result = solve_checked(instance, workers=2)
+    _, value = OPTIMA[name]
+    assert result.status == "optimal"
+    assert result.objective == value
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_two_workers_agree_with_one_on_random_optima(seed: int) -> None:
+    instance = random_instance(seed)
+    one = solve_checked(instance, time_limit=10)
+    two = solve_checked(instance, time_limit=10, workers=2)
+    assert two.status == one.status
+    if one.status == "optimal":
+        assert two.objective == one.objective
+
+
+def test_progress_hears_the_neighbourhood_searchs_plans_in_order() -> None:
+    instance = load_instance(GENERATED / "medium-s1.json")
+    heard: list[Progress] = []
+    result = solve(instance, time_limit=8, workers=2, seed=0, on_progress=heard.append)
+    assert verify(instance, result.plan).ok
+    values = [p.objective for p in heard if p.objective is not None]
+    assert values == sorted(values, reverse=True)
+    assert values[-1] == result.objective
+    greedy_plan = greedy(instance)
+    assert greedy_plan is not None and greedy_plan.objective.value is not None
+    assert result.objective is not None and result.objective < greedy_plan.objective.value
