@@ -67,6 +67,7 @@ def run_cpsat(case: Case, instance: Instance, settings: Settings, method: str = 
         time_limit=settings.time_limit,
         workers=settings.workers,
         seed=settings.seed,
+        neighbourhoods=method != "cpsat-plain",
     )
     return Row(
         case.suite,
@@ -86,6 +87,11 @@ def run_cpsat(case: Case, instance: Instance, settings: Settings, method: str = 
 def run_mip(case: Case, instance: Instance, settings: Settings) -> Row:
     """The time-indexed MIP peer with HiGHS (`planner.mip`), cold: no greedy hint."""
     return run_cpsat(case, instance, settings, "mip")
+
+
+def run_cpsat_plain(case: Case, instance: Instance, settings: Settings) -> Row:
+    """CP-SAT alone, without the schedule neighbourhoods alongside (`planner.cpsat.lns`)."""
+    return run_cpsat(case, instance, settings, "cpsat-plain")
 
 
 def run_greedy(case: Case, instance: Instance, settings: Settings) -> Row:
@@ -147,6 +153,7 @@ def run_pyjobshop(case: Case, instance: Instance, settings: Settings) -> Row:
 
 METHODS: dict[str, Method] = {
     "cpsat": run_cpsat,
+    "cpsat-plain": run_cpsat_plain,
     "mip": run_mip,
     "greedy": run_greedy,
     "pyjobshop": run_pyjobshop,

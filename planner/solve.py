@@ -98,6 +98,7 @@ def solve(
     hint: Plan | None = None,
     warmstart: bool = True,
     on_progress: OnProgress | None = None,
+    neighbourhoods: bool = True,
 ) -> Result:
     """Plan the restart of `instance`.
 
@@ -111,6 +112,11 @@ def solve(
     re-plan): its figures are recomputed here, and when it keeps this
     instance's contract the better of it and the searched plan is returned,
     so a short time limit never loses it (nor the greedy's plan).
+
+    With two workers or more, and unless `neighbourhoods` is false, one of
+    them runs the schedule neighbourhoods of `planner.cpsat.lns` alongside
+    CP-SAT's search (not under makespan); its plans are as checked, but which
+    is found depends on timing, as with any multi-worker CP-SAT search.
 
     `on_progress` is called with the warm start's value, then at each better
     plan and each better bound of the search (from CP-SAT's threads: it must
@@ -135,7 +141,9 @@ def solve(
         fallback = rebase(instance, hint)
     elif warmstart:
         hint = fallback = greedy(instance)
-    return _search(instance, hint, fallback, started, time_limit, workers, seed, log, on_progress)
+    return _search(
+        instance, hint, fallback, started, time_limit, workers, seed, log, on_progress, neighbourhoods
+    )
 
 
 def rebase(instance: Instance, plan: Plan) -> Plan | None:
@@ -204,6 +212,7 @@ def _search(
     seed: int,
     log: bool,
     on_progress: OnProgress | None = None,
+    neighbourhoods: bool = True,
 ) -> Result:
     data = ProblemData.from_instance(instance)
     built = RestartModel(data)
@@ -219,7 +228,7 @@ def _search(
     solver = _solver(time_limit - build_time, workers, seed, log)
     progress = _Progress(started, on_progress, None if fallback is None else _value(fallback), built)
     solver.best_bound_callback = progress.on_bound
-    lns = _lns(built, workers, seed)
+    lns = _lns(built, workers, seed) if neighbourhoods else None
     if lns is None:
         with stop_on_ctrl_c(solver) as ctrl_c:
             progress.on_start()
@@ -416,7 +425,9 @@ class _Progress(cp_model.CpSolverSolutionCallback):
     def proven(self) -> bool:
         """Is the best plan so far proven optimal by the bound so far?"""
         with self._lock:
-            return self._objective is not None and self._objective <= math.ceil(self._bound - 1e-6)
+            if self._objective is None or not math.isfinite(self._bound):
+                return False
+            return self._objective <= math.ceil(self._bound - 1e-6)
 
     def bound(self, solver: cp_model.CpSolver) -> int:
         """The best bound proven, by the solver's end or any callback, rounded up."""

@@ -132,3 +132,15 @@ def test_progress_hears_the_neighbourhood_searchs_plans_in_order() -> None:
     greedy_plan = greedy(instance)
     assert greedy_plan is not None and greedy_plan.objective.value is not None
     assert result.objective is not None and result.objective < greedy_plan.objective.value
+
+
+def test_a_plan_found_before_any_bound_is_not_proven_and_one_at_the_bound_is() -> None:
+    from planner.solve import _Progress
+
+    instance = load_instance(GENERATED / "small-s1.json")
+    built, start = _greedy_start(instance)
+    progress = _Progress(0.0, built=built)
+    progress.found(start)  # the neighbourhoods may improve before the search reports a bound
+    assert not progress.proven()
+    progress.on_bound(float(start.objective) - 0.5)
+    assert progress.proven()  # integer objective: a bound above objective - 1 proves it
