@@ -166,6 +166,59 @@ def solve_mip(
     return MipOutcome("feasible", decisions, min(bound, decisions.objective), build_time, runtime)
 
 
+@dataclass(frozen=True)
+class ProductionOutcome:
+    """The best production for a fixed schedule: HiGHS' status, value and bound."""
+
+    status: str  # HiGHS' model status, as it words it
+    value: float | None  # the objective of the best solution (the LP's optimum when relaxed)
+    bound: float | None  # HiGHS' dual bound
+    runtime: float  # seconds, build included
+    decisions: Decisions | None = None  # the best plan found (not when relaxed)
+
+
+def solve_production(
+    data: ProblemData, plan: Decisions, *, time_limit: float = 60.0, threads: int = 1, relax: bool = False
+) -> ProductionOutcome:
+    """The production part alone: `plan`'s clearances and restart days fixed, shifts and units free.
+
+    For measuring, not planning (benchmarks/production.py): how good the
+    production of a schedule can be, as a MIP or (`relax`) as its LP
+    relaxation, against what the CP-SAT model finds for the same schedule.
+    """
+    started = time.perf_counter()
+    formulation = _Formulation(data)
+    values = formulation.values_of(plan)
+    program = formulation.program
+    for window in [*formulation.started.values(), *formulation.running.values()]:
+        for col in range(window.col, window.col + window.last - window.first + 1):
+            program.lower[col] = program.upper[col] = values[col]
+    lp = program.lp()
+    if relax:
+        lp.integrality_ = [highspy.HighsVarType.kContinuous] * lp.num_col_
+    highs = _new_highs(False)
+    highs.setOptionValue("output_flag", False)
+    highspy.Highs.resetThreadScheduler(True)
+    highs.setOptionValue("threads", threads)
+    highs.setOptionValue("mip_abs_gap", 1.0 - 1e-6)
+    highs.setOptionValue("time_limit", max(0.0, time_limit - (time.perf_counter() - started)))
+    highs.passModel(lp)
+    highs.run()
+    info = highs.getInfo()
+    found = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible.value
+    bound = info.mip_dual_bound if not relax and math.isfinite(info.mip_dual_bound) else None
+    decisions = None
+    if found and not relax:
+        decisions = formulation.decisions(list(highs.getSolution().col_value), highs.getObjectiveValue())
+    return ProductionOutcome(
+        highs.modelStatusToString(highs.getModelStatus()),
+        highs.getObjectiveValue() if found else None,
+        highs.getObjectiveValue() if relax and found else bound,
+        time.perf_counter() - started,
+        decisions,
+    )
+
+
 def _build(
     data: ProblemData, hint: Decisions | None, seed: int, log: bool
 ) -> tuple[_Formulation, list[float] | None]:

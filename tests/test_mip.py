@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 from random import Random
 
 import pytest
@@ -17,7 +18,7 @@ import pytest
 from planner.data import ProblemData
 from planner.files import load_instance
 from planner.greedy import greedy
-from planner.mip import MipOutcome, _best_serial_plan, _serial_plan, solve_mip
+from planner.mip import MipOutcome, _best_serial_plan, _serial_plan, solve_mip, solve_production
 from planner.plans import Decisions, build_plan, decisions_from_plan
 from planner.psplib import from_psplib, known_bounds
 from planner.schema import Instance
@@ -190,3 +191,32 @@ def test_threads_can_change_between_solves(capfd: pytest.CaptureFixture[str]) ->
     _, err = capfd.readouterr()
     assert "ERROR" not in err
     assert "across 2 threads" in err
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.json")))
+def test_production_of_the_optimal_schedule_is_the_optimum_and_its_lp_a_bound(name: str) -> None:
+    instance = load_instance(EXAMPLES / name)
+    if instance.objective == "makespan":
+        pytest.skip("no production to price under makespan")
+    optimum = solve(instance, time_limit=20, workers=1, seed=0)
+    assert optimum.status == "optimal" and optimum.objective is not None
+    assert verify(instance, optimum.plan).ok
+    data = ProblemData.from_instance(instance)
+    schedule = decisions_from_plan(data, optimum.plan)
+    produced = solve_production(data, schedule, time_limit=20)
+    relaxed = solve_production(data, schedule, time_limit=20, relax=True)
+    assert produced.value is not None and relaxed.value is not None
+    assert round(produced.value) == optimum.objective  # the optimum's schedule, best production
+    assert relaxed.value <= produced.value + 1e-6
+
+
+def test_production_alone_never_does_worse_than_the_greedy_on_its_schedule() -> None:
+    instance = load_instance(
+        Path(__file__).resolve().parents[1] / "instances" / "generated" / "small-s1.json"
+    )
+    plan = greedy(instance)
+    assert plan is not None and plan.objective.value is not None
+    data = ProblemData.from_instance(instance)
+    produced = solve_production(data, decisions_from_plan(data, plan), time_limit=20)
+    assert produced.value is not None
+    assert produced.value <= plan.objective.value + 1e-6

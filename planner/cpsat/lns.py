@@ -21,7 +21,6 @@ one that times out shrinks it.
 
 from __future__ import annotations
 
-import math
 import random
 import time
 from collections.abc import Callable
@@ -81,31 +80,26 @@ class ScheduleLns:
         incumbent: Decisions,
         deadline: float,
         *,
-        patience: float = math.inf,
+        give_way: bool = False,
         better_elsewhere: Callable[[], Decisions | None] = lambda: None,
         on_improvement: Callable[[Decisions], None] = lambda decisions: None,
     ) -> Decisions:
         """Search neighbourhoods of the best plan until `deadline` (perf_counter) or `stop_search()`.
 
-        With a `patience`, the search also ends after that many seconds
-        without a better plan of its own, or sooner when its first
-        `_FIRST_TRIES` neighbourhoods all end without one: then the
-        neighbourhoods are too hard to search in `_SUBSEARCH_SECONDS` (the
-        production part of the large generated instances is).
+        With `give_way`, the search also ends when its first `_FIRST_TRIES`
+        neighbourhoods all end without a better plan: then they are too hard
+        to search in `_SUBSEARCH_SECONDS` (the production part of the large
+        generated instances is), and the time is better spent elsewhere.
 
         `better_elsewhere()` offers the best plan of a concurrent search, taken
         as the incumbent when better; `on_improvement` hears each better plan
         found here.
         """
         best = incumbent
-        last_found = time.perf_counter()
         found_any = False
         try:
-            while not self._stopped:
-                now = time.perf_counter()
-                if now > deadline - 0.05 or now - last_found > patience:
-                    break
-                if patience < math.inf and not found_any and self.steps >= _FIRST_TRIES:
+            while not self._stopped and time.perf_counter() < deadline - 0.05:
+                if give_way and not found_any and self.steps >= _FIRST_TRIES:
                     break
                 offered = better_elsewhere()
                 if offered is not None and offered.objective < best.objective:
@@ -114,7 +108,6 @@ class ScheduleLns:
                 if found is not None and found.objective < best.objective:
                     best = found
                     found_any = True
-                    last_found = time.perf_counter()
                     on_improvement(best)
         finally:
             self.built.release()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,31 @@ def test_a_plan_found_before_any_bound_is_not_proven_and_one_at_the_bound_is() -
     assert not progress.proven()
     progress.on_bound(float(start.objective) - 0.5)
     assert progress.proven()  # integer objective: a bound above objective - 1 proves it
+
+
+@pytest.mark.parametrize("name", ["small-s1", "small-s2", "medium-s1"])
+def test_polishing_production_keeps_the_schedule_and_returns_only_checked_plans(name: str) -> None:
+    from planner.solve import _Portfolio, _Progress
+
+    instance = load_instance(GENERATED / f"{name}.json")
+    built, start = _greedy_start(instance)
+    data = ProblemData.from_instance(instance)
+    checked: list[bool] = []
+
+    def check(decisions: Decisions) -> bool:
+        checked.append(verify(instance, build_plan(instance, data, decisions, "feasible", 0)).ok)
+        return checked[-1]
+
+    def portfolio(accept: Callable[[Decisions], bool]) -> _Portfolio:
+        progress = _Progress(0.0, built=built)
+        return _Portfolio(built, ScheduleLns(built), progress, cp_model.CpSolver(), 2, 0, False, accept)
+
+    polished = portfolio(check)._polish(start, time.perf_counter() + 20)
+    assert polished.objective <= start.objective
+    assert polished.restarts == start.restarts
+    assert polished.systems == start.systems
+    assert all(checked)
+    if polished.objective < start.objective:
+        assert checked, "a better plan is used only once checked"
+        refused = portfolio(lambda decisions: False)._polish(start, time.perf_counter() + 20)
+        assert refused == start
