@@ -50,7 +50,7 @@ import math
 import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from graphlib import TopologicalSorter
 from random import Random
@@ -178,13 +178,21 @@ class ProductionOutcome:
 
 
 def solve_production(
-    data: ProblemData, plan: Decisions, *, time_limit: float = 60.0, threads: int = 1, relax: bool = False
+    data: ProblemData,
+    plan: Decisions,
+    *,
+    time_limit: float = 60.0,
+    threads: int = 1,
+    relax: bool = False,
+    should_stop: Callable[[], bool] | None = None,
 ) -> ProductionOutcome:
     """The production part alone: `plan`'s clearances and restart days fixed, shifts and units free.
 
-    For measuring, not planning (benchmarks/production.py): how good the
-    production of a schedule can be, as a MIP or (`relax`) as its LP
-    relaxation, against what the CP-SAT model finds for the same schedule.
+    The search's portfolio uses it where production is what is left to
+    improve (planner/portfolio.py); benchmarks/production.py measures with it
+    how good the production of a schedule can be, as a MIP or (`relax`) as its
+    LP relaxation. The branch and bound stops early once `should_stop()`
+    says so (it is asked from HiGHS' callbacks).
     """
     started = time.perf_counter()
     formulation = _Formulation(data)
@@ -203,6 +211,9 @@ def solve_production(
     highs.setOptionValue("mip_abs_gap", 1.0 - 1e-6)
     highs.setOptionValue("time_limit", max(0.0, time_limit - (time.perf_counter() - started)))
     highs.passModel(lp)
+    if should_stop is not None:
+        stop = should_stop
+        highs.cbMipInterrupt.subscribe(lambda event: event.interrupt() if stop() else None)
     highs.run()
     info = highs.getInfo()
     found = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible.value

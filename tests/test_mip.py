@@ -220,3 +220,23 @@ def test_production_alone_never_does_worse_than_the_greedy_on_its_schedule() -> 
     produced = solve_production(data, decisions_from_plan(data, plan), time_limit=20)
     assert produced.value is not None
     assert produced.value <= plan.objective.value + 1e-6
+
+
+def test_production_search_stops_when_asked_and_still_reports_what_it_has() -> None:
+    generated = Path(__file__).resolve().parents[1] / "instances" / "generated"
+    instance = load_instance(generated / "large-s2.json")
+    plan = greedy(instance)
+    assert plan is not None
+    data = ProblemData.from_instance(instance)
+    asked: list[bool] = []
+
+    def should_stop() -> bool:
+        asked.append(True)
+        return True
+
+    outcome = solve_production(data, decisions_from_plan(data, plan), time_limit=60, should_stop=should_stop)
+    assert asked, "HiGHS asked whether to stop"
+    assert "interrupt" in outcome.status.lower()
+    if outcome.decisions is not None:  # whatever it had is a plan of the instance
+        checked = build_plan(instance, data, outcome.decisions, "feasible", 0)
+        assert verify(instance, checked).ok

@@ -21,6 +21,7 @@ one that times out shrinks it.
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Callable
@@ -80,13 +81,15 @@ class ScheduleLns:
         incumbent: Decisions,
         deadline: float,
         *,
+        patience: float = math.inf,
         give_way: bool = False,
         better_elsewhere: Callable[[], Decisions | None] = lambda: None,
         on_improvement: Callable[[Decisions], None] = lambda decisions: None,
     ) -> Decisions:
         """Search neighbourhoods of the best plan until `deadline` (perf_counter) or `stop_search()`.
 
-        With `give_way`, the search also ends when its first `_FIRST_TRIES`
+        It also ends after `patience` seconds without a better plan of its
+        own. With `give_way`, it also ends when its first `_FIRST_TRIES`
         neighbourhoods all end without a better plan: then they are too hard
         to search in `_SUBSEARCH_SECONDS` (the production part of the large
         generated instances is), and the time is better spent elsewhere.
@@ -97,8 +100,13 @@ class ScheduleLns:
         """
         best = incumbent
         found_any = False
+        last_found = time.perf_counter()
         try:
-            while not self._stopped and time.perf_counter() < deadline - 0.05:
+            while (
+                not self._stopped
+                and last_found + patience > time.perf_counter()
+                and (time.perf_counter() < deadline - 0.05)
+            ):
                 if give_way and not found_any and self.steps >= _FIRST_TRIES:
                     break
                 offered = better_elsewhere()
@@ -108,6 +116,7 @@ class ScheduleLns:
                 if found is not None and found.objective < best.objective:
                     best = found
                     found_any = True
+                    last_found = time.perf_counter()
                     on_improvement(best)
         finally:
             self.built.release()

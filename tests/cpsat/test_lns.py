@@ -16,6 +16,7 @@ from planner.data import ProblemData
 from planner.files import load_instance
 from planner.greedy import greedy
 from planner.plans import build_plan
+from planner.portfolio import Portfolio, SearchProgress
 from planner.schema import Instance
 from planner.solve import Progress, solve
 from planner.verify import verify
@@ -136,11 +137,10 @@ def test_progress_hears_the_neighbourhood_searchs_plans_in_order() -> None:
 
 
 def test_a_plan_found_before_any_bound_is_not_proven_and_one_at_the_bound_is() -> None:
-    from planner.solve import _Progress
 
     instance = load_instance(GENERATED / "small-s1.json")
     built, start = _greedy_start(instance)
-    progress = _Progress(0.0, built=built)
+    progress = SearchProgress(0.0, built=built)
     progress.found(start)  # the neighbourhoods may improve before the search reports a bound
     assert not progress.proven()
     progress.on_bound(float(start.objective) - 0.5)
@@ -149,7 +149,6 @@ def test_a_plan_found_before_any_bound_is_not_proven_and_one_at_the_bound_is() -
 
 @pytest.mark.parametrize("name", ["small-s1", "small-s2", "medium-s1"])
 def test_polishing_production_keeps_the_schedule_and_returns_only_checked_plans(name: str) -> None:
-    from planner.solve import _Portfolio, _Progress
 
     instance = load_instance(GENERATED / f"{name}.json")
     built, start = _greedy_start(instance)
@@ -160,9 +159,9 @@ def test_polishing_production_keeps_the_schedule_and_returns_only_checked_plans(
         checked.append(verify(instance, build_plan(instance, data, decisions, "feasible", 0)).ok)
         return checked[-1]
 
-    def portfolio(accept: Callable[[Decisions], bool]) -> _Portfolio:
-        progress = _Progress(0.0, built=built)
-        return _Portfolio(built, ScheduleLns(built), progress, cp_model.CpSolver(), 2, 0, False, accept)
+    def portfolio(accept: Callable[[Decisions], bool]) -> Portfolio:
+        progress = SearchProgress(0.0, built=built)
+        return Portfolio(built, ScheduleLns(built), progress, cp_model.CpSolver(), 2, 0, False, accept)
 
     polished = portfolio(check)._polish(start, time.perf_counter() + 20)
     assert polished.objective <= start.objective

@@ -1,0 +1,336 @@
+"""The search of `solve()`: CP-SAT alone, or a portfolio of CP-SAT and our schedule neighbourhoods.
+
+`SearchProgress` follows a search (its plans, its bounds, when each came) and
+reports it to `on_progress`; `Portfolio` runs CP-SAT's search of the whole
+model alongside the schedule neighbourhoods of `planner.cpsat.lns`, and
+HiGHS on production where those give way (models/formulation.md, "The
+search").
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from planner.cpsat.lns import ScheduleLns
+from planner.cpsat.model import RestartModel
+from planner.plans import Decisions
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a search stands: its best objective and proven bound so far."""
+
+    elapsed: float  # seconds since solve() began
+    objective: int | None  # the best plan's objective value (None: no plan yet)
+    bound: int | None  # the proven lower bound on it (None: none yet)
+
+    @property
+    def gap(self) -> float | None:
+        """(objective - bound) / max(1, |objective|), as `Result.gap`."""
+        if self.objective is None or self.bound is None:
+            return None
+        return (self.objective - self.bound) / max(1, abs(self.objective))
+
+
+OnProgress = Callable[[Progress], None]
+
+
+def new_solver(time_limit: float, workers: int, seed: int, log: bool) -> cp_model.CpSolver:
+    """A CP-SAT solver with the planner's parameters; its log, if asked for, goes to stderr."""
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.0, time_limit)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    solver.parameters.log_search_progress = log
+    if log:
+        solver.parameters.log_to_stdout = False
+        solver.log_callback = lambda line: print(line, file=sys.stderr)
+    return solver
+
+
+class SearchProgress(cp_model.CpSolverSolutionCallback):
+    """When each better plan and each better bound was found, in seconds from the start.
+
+    Each is also reported to `on_progress`, as a `Progress` whose objective is
+    the best of the search's plans and the warm start's `start_value`: the plan
+    `solve()` returns is the better of the two. Plans found by the large
+    neighbourhood search running alongside come in through `found`; with
+    `built`, the search's own plans are kept too (`best`), for that search to
+    start from. Both threads report here, hence the lock.
+    """
+
+    def __init__(
+        self,
+        started: float,
+        on_progress: OnProgress | None = None,
+        start_value: int | None = None,
+        built: RestartModel | None = None,
+    ):
+        super().__init__()
+        self.started = started
+        self.last: float | None = None
+        self.trajectory: list[tuple[float, float | None, float]] = []  # (time, objective, bound)
+        self.best: Decisions | None = None  # the search's best plan, when `built` is given
+        self._objective: float | None = None
+        self._bound = -math.inf
+        self._on_progress = on_progress
+        self._start_value = start_value
+        self._built = built
+        self._lock = threading.Lock()
+
+    def on_start(self) -> None:
+        """Report the warm start's value, as the search begins."""
+        if self._start_value is not None:
+            with self._lock:
+                self._report(time.perf_counter() - self.started)
+
+    def on_solution_callback(self) -> None:
+        decisions = self._built.decisions(self) if self._built is not None else None
+        with self._lock:
+            if decisions is not None and (self.best is None or decisions.objective < self.best.objective):
+                self.best = decisions
+            self._improved(self.objective_value, self.best_objective_bound)
+
+    def found(self, decisions: Decisions) -> None:
+        """A plan from a search running alongside (kept as `best` when better)."""
+        with self._lock:
+            if self.best is None or decisions.objective < self.best.objective:
+                self.best = decisions
+            if self._objective is None or decisions.objective < self._objective:
+                self._improved(decisions.objective, self._bound)
+
+    def on_bound(self, bound: float) -> None:
+        with self._lock:
+            self._bound = max(self._bound, bound)
+            elapsed = time.perf_counter() - self.started
+            self.trajectory.append((elapsed, self._objective, self._bound))
+            self._report(elapsed)
+
+    def proven(self) -> bool:
+        """Is the best plan so far proven optimal by the bound so far?"""
+        with self._lock:
+            if self._objective is None or not math.isfinite(self._bound):
+                return False
+            return self._objective <= math.ceil(self._bound - 1e-6)
+
+    def gap(self) -> float | None:
+        """(best - bound) / best so far; None before a plan and a bound."""
+        with self._lock:
+            if self._objective is None or not math.isfinite(self._bound):
+                return None
+            return (self._objective - self._bound) / max(1.0, abs(self._objective))
+
+    def bound(self, solver: cp_model.CpSolver) -> int:
+        """The best bound proven, by the solver's end or any callback, rounded up."""
+        proved = max(self._bound, solver.best_objective_bound)
+        # No bound at all (no plan in the search itself): lost value and makespan are never negative.
+        return math.ceil(proved - 1e-6) if math.isfinite(proved) else 0
+
+    def _improved(self, objective: float, bound: float) -> None:
+        self.last = time.perf_counter() - self.started
+        self._objective = objective if self._objective is None else min(objective, self._objective)
+        self._bound = max(self._bound, bound)
+        self.trajectory.append((self.last, self._objective, self._bound))
+        self._report(self.last)
+
+    def _report(self, elapsed: float) -> None:
+        if self._on_progress is None:
+            return
+        values = [round(v) for v in (self._objective, self._start_value) if v is not None]
+        bound = math.ceil(self._bound - 1e-6) if math.isfinite(self._bound) else None
+        self._on_progress(Progress(elapsed, min(values, default=None), bound))
+
+
+_PATIENCE = 10.0  # seconds without a better plan after which our neighbourhoods may hand over
+_FAR = 0.10  # ... if the gap is above this
+POLISH_SHARE = 0.3  # of the time left, for HiGHS to re-optimise production where neighbourhoods give way
+
+
+def schedule_neighbourhoods(built: RestartModel, workers: int, seed: int) -> ScheduleLns | None:
+    """The large neighbourhood search to run alongside CP-SAT's, where it helps.
+
+    It takes one of the workers, so there must be two; and it moves restart
+    days to lose less, so not under `makespan` (there, CP-SAT's own
+    scheduling neighbourhoods are the peer-tested choice: benchmarks/README.md).
+    """
+    if workers < 2 or built.data.objective == "makespan":
+        return None
+    lns = ScheduleLns(built, seed=seed)
+    return lns if lns.useful else None
+
+
+class Portfolio:
+    """CP-SAT's search of the whole model alongside the schedule neighbourhoods, then alone.
+
+    First the whole search runs on a thread, with one worker fewer and its own
+    copy of the model (the neighbourhoods change `built`'s domains), and `lns`
+    on this one, from the better of its own plans and the whole search's.
+    The whole search is stopped and restarted with every worker from the best
+    plan, for the time left, in two cases:
+
+    - the first neighbourhoods find nothing (`ScheduleLns.improve`'s
+      `give_way`): production, not the schedule, is what is left to improve
+      (the large generated instances). HiGHS re-optimises it first
+      (`_polish`), then CP-SAT's own neighbourhoods do better than ours;
+    - the neighbourhoods find nothing for `_PATIENCE` seconds while the gap
+      is above `_FAR`: the proof is far off, and CP-SAT's whole portfolio
+      finds plans better than one worker does (JLR-2025).
+
+    Otherwise both run to the end: near a proof, a restart would throw away
+    the whole search's progress. Either search ends both by reaching the
+    bound proven; the bound is the best any whole search proved
+    (`SearchProgress`).
+    """
+
+    def __init__(
+        self,
+        built: RestartModel,
+        lns: ScheduleLns,
+        progress: SearchProgress,
+        solver: cp_model.CpSolver,
+        workers: int,
+        seed: int,
+        log: bool,
+        check: Callable[[Decisions], bool],
+        build_time: float = 0.0,
+    ) -> None:
+        self.built = built
+        self.check = check
+        self.lns = lns
+        self.progress = progress
+        self.solver = solver
+        self.workers = workers
+        self.seed = seed
+        self.log = log
+        self.build_time = build_time
+        self.stopped = False
+
+    def stop_search(self) -> None:
+        """Stop every search (Ctrl-C, or a plan proven optimal)."""
+        self.stopped = True
+        self.lns.stop_search()
+        self.solver.stop_search()
+
+    def run(
+        self, start: Decisions | None, deadline: float
+    ) -> tuple[cp_model.CpSolverStatus, Decisions | None, cp_model.CpSolver]:
+        """The status, the best plan and the last whole search's solver."""
+        code, best = self._alongside(start, deadline)
+        left = deadline - time.perf_counter()
+        if self.stopped or best is None or code in (cp_model.OPTIMAL, cp_model.INFEASIBLE) or left < 1.0:
+            return code, best, self.solver
+        self.built.warmstart(best)
+        alone = new_solver(left, self.workers, self.seed, self.log)
+        alone.parameters.catch_sigint_signal = self.solver.parameters.catch_sigint_signal
+        alone.best_bound_callback = self._on_bound
+        self.solver = alone
+        if self.stopped:  # Ctrl-C between the two searches
+            return code, best, self.solver
+        code = alone.solve(self.built.model, self.progress)
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            found = self.built.decisions(alone)
+            best = found if found.objective <= best.objective else best
+        return (cp_model.FEASIBLE if code == cp_model.UNKNOWN else code), best, alone
+
+    def _alongside(
+        self, start: Decisions | None, deadline: float
+    ) -> tuple[cp_model.CpSolverStatus, Decisions | None]:
+        solver = self.solver
+        solver.parameters.num_workers = max(1, self.workers - 1)
+        solver.best_bound_callback = self._on_bound
+        model = self.built.model.clone()
+        codes: list[cp_model.CpSolverStatus] = []
+        ended = threading.Event()
+
+        def whole() -> None:
+            try:
+                codes.append(solver.solve(model, self.progress))
+            finally:
+                ended.set()
+                self.lns.stop_search()
+
+        thread = threading.Thread(target=whole, name="cp-sat whole model", daemon=True)
+        thread.start()
+        best = None
+        try:
+            while start is None and not ended.is_set():  # no verified plan to start from: wait for one
+                ended.wait(0.05)
+                start = self.progress.best
+            if start is not None:
+                best = self._neighbourhoods(start, deadline, ended)
+        finally:
+            if not ended.is_set():
+                solver.stop_search()  # the neighbourhoods gave way: see `run`
+            thread.join()
+        code = codes[0]
+        whole_best = self.built.decisions(solver) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+        if code == cp_model.INFEASIBLE or best is None:
+            return code, whole_best
+        if whole_best is not None and whole_best.objective <= best.objective:
+            return code, whole_best
+        return cp_model.FEASIBLE, best
+
+    def _neighbourhoods(self, start: Decisions, deadline: float, ended: threading.Event) -> Decisions:
+        """Our neighbourhoods until the end, or until they should hand over (see the class)."""
+        best = self.lns.improve(
+            start,
+            deadline,
+            patience=_PATIENCE,
+            give_way=True,
+            better_elsewhere=lambda: self.progress.best,
+            on_improvement=self._on_plan,
+        )
+        if ended.is_set() or self.stopped:
+            return best
+        if best.objective >= start.objective:  # they gave way: production is what is left
+            return self._polish(best, deadline)
+        gap = self.progress.gap()
+        if gap is not None and gap > _FAR:
+            return best
+        return self.lns.improve(  # near a proof: keep the whole search's progress
+            best, deadline, better_elsewhere=lambda: self.progress.best, on_improvement=self._on_plan
+        )
+
+    def _polish(self, best: Decisions, deadline: float) -> Decisions:
+        """The best production for `best`'s schedule, by HiGHS (`planner.mip.solve_production`).
+
+        Where the neighbourhoods give way, production is what is left to
+        improve, and CP-SAT finds little of it: on large-s1, with the greedy
+        plan's schedule fixed, CP-SAT improves nothing in 10 s while HiGHS
+        finds a plan 16 % better (benchmarks/production.py). It takes a share
+        of the time left (one thread; the whole search keeps the other), and
+        its plan is used only if the checker passes it. It is skipped where
+        the share would not cover building the MIP (the xl instance).
+        """
+        try:
+            from planner.mip import solve_production
+        except ImportError:
+            return best
+        budget = POLISH_SHARE * (deadline - time.perf_counter())
+        polished = solve_production(self.built.data, best, time_limit=budget, threads=1).decisions
+        offered = self.progress.best
+        if offered is not None and offered.objective < best.objective:
+            best = offered
+        if polished is not None and polished.objective < best.objective and self.check(polished):
+            self._on_plan(polished)
+            return polished
+        return best
+
+    def _on_plan(self, decisions: Decisions) -> None:
+        self.progress.found(decisions)
+        self._stop_if_proven()
+
+    def _on_bound(self, bound: float) -> None:
+        self.progress.on_bound(bound)
+        self._stop_if_proven()
+
+    def _stop_if_proven(self) -> None:
+        if self.progress.proven():
+            self.stop_search()
