@@ -3,7 +3,7 @@
 CP-SAT's own neighbourhoods fix a random part of *all* variables, shifts and
 units included. Here, a restart day that moves drags every unit of its line
 and of the lines that consume its output with it, so a neighbourhood that
-frees a restart but fixes that production rarely finds anything. A
+frees a restart but fixes that production has little room. A
 neighbourhood of `ScheduleLns` instead frees the restart days of a few lines
 and the clearance of the systems they need (or every clearance in the time
 window around their restarts), fixes every other restart day and clearance at
