@@ -207,6 +207,8 @@ def test_production_of_the_optimal_schedule_is_the_optimum_and_its_lp_a_bound(na
     relaxed = solve_production(data, schedule, time_limit=20, relax=True)
     assert produced.value is not None and relaxed.value is not None
     assert round(produced.value) == optimum.objective  # the optimum's schedule, best production
+    assert produced.decisions is not None
+    assert verify(instance, build_plan(instance, data, produced.decisions, "optimal", optimum.objective)).ok
     assert relaxed.value <= produced.value + 1e-6
 
 
@@ -218,8 +220,9 @@ def test_production_alone_never_does_worse_than_the_greedy_on_its_schedule() -> 
     assert plan is not None and plan.objective.value is not None
     data = ProblemData.from_instance(instance)
     produced = solve_production(data, decisions_from_plan(data, plan), time_limit=20)
-    assert produced.value is not None
+    assert produced.value is not None and produced.decisions is not None
     assert produced.value <= plan.objective.value + 1e-6
+    assert verify(instance, build_plan(instance, data, produced.decisions, "feasible", 0)).ok
 
 
 def test_production_search_stops_when_asked_and_still_reports_what_it_has() -> None:

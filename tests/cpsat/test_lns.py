@@ -51,6 +51,8 @@ def test_fixing_everything_leaves_only_the_plans_schedule_and_release_restores_t
     assert found.restarts == start.restarts
     assert found.systems == start.systems
     assert found.objective <= start.objective  # production is free: never worse
+    plan = build_plan(instance, ProblemData.from_instance(instance), found, "feasible", 0)
+    assert verify(instance, plan).ok
 
     built.release()
     assert _domains(built) == before
