@@ -96,8 +96,9 @@ def solve(
 
     With two workers or more, and unless `neighbourhoods` is false, one of
     them runs the schedule neighbourhoods of `planner.cpsat.lns` alongside
-    CP-SAT's search (not under makespan); its plans are as checked, but which
-    is found depends on timing, as with any multi-worker CP-SAT search.
+    CP-SAT's search (not under makespan); its plans are checked like any
+    other, but which is found depends on timing, as with any multi-worker
+    CP-SAT search.
 
     `on_progress` is called with the warm start's value, then at each better
     plan and each better bound of the search (from CP-SAT's threads: it must

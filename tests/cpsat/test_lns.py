@@ -174,3 +174,20 @@ def test_polishing_production_keeps_the_schedule_and_returns_only_checked_plans(
         assert checked, "a better plan is used only once checked"
         refused = portfolio(lambda decisions: False)._polish(start, time.perf_counter() + 20)
         assert refused == start
+
+
+def test_production_is_not_polished_when_the_time_left_cannot_cover_building_the_mip() -> None:
+    instance = load_instance(GENERATED / "medium-s1.json")
+    built, start = _greedy_start(instance)
+    progress = SearchProgress(0.0, built=built)
+    checked: list[Decisions] = []
+
+    def check(decisions: Decisions) -> bool:
+        checked.append(decisions)
+        return True
+
+    slow_to_build = Portfolio(
+        built, ScheduleLns(built), progress, cp_model.CpSolver(), 2, 0, False, check, build_time=1e6
+    )
+    assert slow_to_build._polish(start, time.perf_counter() + 20) == start
+    assert checked == []  # HiGHS was not run: no plan came back to check
