@@ -76,6 +76,22 @@ _FAILED = {
 
 
 @dataclass(frozen=True)
+class MipListener:
+    """How a search running alongside follows the MIP's search.
+
+    HiGHS calls these from its branch and bound: `on_plan` with each better
+    plan it finds, `on_bound` with its dual bound (rounded up), and
+    `should_stop` to ask whether to end. (Plans found elsewhere are not fed
+    back: HiGHS 1.16 passes over plans given in its user-solution callback
+    once it has a start, and flags them infeasible without one.)
+    """
+
+    on_plan: Callable[[Decisions], None] = lambda decisions: None
+    on_bound: Callable[[int], None] = lambda bound: None
+    should_stop: Callable[[], bool] = lambda: False
+
+
+@dataclass(frozen=True)
 class MipOutcome:
     """What the MIP gives: the status, the decisions of the best plan and the solver's figures."""
 
@@ -94,6 +110,7 @@ def solve_mip(
     seed: int = 0,
     log: bool = False,
     hint: Decisions | None = None,
+    listener: MipListener | None = None,
 ) -> MipOutcome:
     """Solve `data` with the time-indexed MIP and HiGHS.
 
@@ -102,6 +119,7 @@ def solve_mip(
     ceiling of HiGHS' dual bound. `hint`, a plan of the instance (for example
     the greedy one), starts the search when the model accepts it; under
     makespan the best of it and a serial schedule also bounds the restart days.
+    `listener` follows the search as it goes (the portfolio of `solve()` does).
     """
     started = time.perf_counter()
     formulation, start = _build(data, hint, seed, log)
@@ -140,6 +158,8 @@ def solve_mip(
         solution.col_value = start
         solution.value_valid = True
         highs.setSolution(solution)
+    if listener is not None:
+        _listen(highs, listener, formulation)
     highs.run()
     runtime = time.perf_counter() - started
 
@@ -164,6 +184,24 @@ def solve_mip(
     if code == highspy.HighsModelStatus.kOptimal:
         return MipOutcome("optimal", decisions, decisions.objective, build_time, runtime)
     return MipOutcome("feasible", decisions, min(bound, decisions.objective), build_time, runtime)
+
+
+def _listen(highs: highspy.Highs, listener: MipListener, formulation: _Formulation) -> None:
+    """Subscribe `listener` to HiGHS' branch-and-bound callbacks."""
+
+    def improving(event: highspy.HighsCallbackEvent) -> None:
+        values = [float(v) for v in event.data_out.mip_solution]
+        listener.on_plan(formulation.decisions(values, event.data_out.objective_function_value))
+
+    def interrupt(event: highspy.HighsCallbackEvent) -> None:
+        bound = event.data_out.mip_dual_bound
+        if math.isfinite(bound):
+            listener.on_bound(math.ceil(bound - 1e-6))
+        if listener.should_stop():
+            event.interrupt()
+
+    highs.cbMipImprovingSolution.subscribe(improving)
+    highs.cbMipInterrupt.subscribe(interrupt)
 
 
 @dataclass(frozen=True)

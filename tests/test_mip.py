@@ -18,7 +18,14 @@ import pytest
 from planner.data import ProblemData
 from planner.files import load_instance
 from planner.greedy import greedy
-from planner.mip import MipOutcome, _best_serial_plan, _serial_plan, solve_mip, solve_production
+from planner.mip import (
+    MipListener,
+    MipOutcome,
+    _best_serial_plan,
+    _serial_plan,
+    solve_mip,
+    solve_production,
+)
 from planner.plans import Decisions, build_plan, decisions_from_plan
 from planner.psplib import from_psplib, known_bounds
 from planner.schema import Instance
@@ -243,3 +250,56 @@ def test_production_search_stops_when_asked_and_still_reports_what_it_has() -> N
     if outcome.decisions is not None:  # whatever it had is a plan of the instance
         checked = build_plan(instance, data, outcome.decisions, "feasible", 0)
         assert verify(instance, checked).ok
+
+
+# --- a listener: how the portfolio of solve() runs the MIP alongside CP-SAT ---------------------
+
+
+def _checked(instance: Instance, decisions: Decisions) -> bool:
+    data = ProblemData.from_instance(instance)
+    return verify(instance, build_plan(instance, data, decisions, "feasible", 0)).ok
+
+
+def test_a_listener_hears_better_and_better_checked_plans_and_a_rising_bound() -> None:
+    generated = Path(__file__).resolve().parents[1] / "instances" / "generated"
+    instance = load_instance(generated / "small-s2.json")
+    data = ProblemData.from_instance(instance)
+    plan = greedy(instance)
+    assert plan is not None
+    plans: list[Decisions] = []
+    bounds: list[int] = []
+    outcome = solve_mip(
+        data,
+        time_limit=60,
+        threads=1,
+        hint=decisions_from_plan(data, plan),
+        listener=MipListener(on_plan=plans.append, on_bound=bounds.append),
+    )
+    assert outcome.status == "optimal" and outcome.decisions is not None
+    assert plans and bounds
+    values = [found.objective for found in plans]
+    assert values == sorted(values, reverse=True) and len(set(values)) == len(values)
+    assert all(_checked(instance, found) for found in plans)
+    assert values[-1] == outcome.decisions.objective
+    assert bounds == sorted(bounds)
+    assert bounds[-1] <= outcome.decisions.objective  # a bound, heard before the proof
+
+
+def test_the_mip_stops_when_its_listener_says_so_with_a_checked_plan() -> None:
+    generated = Path(__file__).resolve().parents[1] / "instances" / "generated"
+    instance = load_instance(generated / "medium-s1.json")
+    data = ProblemData.from_instance(instance)
+    start = greedy(instance)
+    assert start is not None
+    bounds: list[int] = []
+    outcome = solve_mip(
+        data,
+        time_limit=120,
+        threads=1,
+        hint=decisions_from_plan(data, start),
+        listener=MipListener(on_bound=bounds.append, should_stop=lambda: len(bounds) >= 3),
+    )
+    assert len(bounds) == 3  # it stopped when told, at the third report (it proves medium-s1 in minutes)
+    assert outcome.status == "feasible" and outcome.decisions is not None
+    assert outcome.decisions.objective <= start.objective.value
+    assert _checked(instance, outcome.decisions)

@@ -191,3 +191,42 @@ def test_production_is_not_polished_when_the_time_left_cannot_cover_building_the
     )
     assert slow_to_build._polish(start, time.perf_counter() + 20) == start
     assert checked == []  # HiGHS was not run: no plan came back to check
+
+
+def test_the_mip_alongside_returns_checked_plans_and_its_bound_proves_the_optimum(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    instance = load_instance(GENERATED / "small-s2.json")
+    built, start = _greedy_start(instance)
+    data = ProblemData.from_instance(instance)
+    optimum = solve_checked(instance, time_limit=30, workers=1)
+    assert optimum.status == "optimal" and optimum.objective is not None
+    checked: list[bool] = []
+
+    def check(decisions: Decisions) -> bool:
+        checked.append(verify(instance, build_plan(instance, data, decisions, "feasible", 0)).ok)
+        return checked[-1]
+
+    monkeypatch.setattr("planner.portfolio.MIP_SECONDS", 0.0)
+    progress = SearchProgress(0.0, built=built)
+    portfolio = Portfolio(built, ScheduleLns(built), progress, cp_model.CpSolver(), 2, 0, False, check)
+    found = portfolio._mip(start, time.perf_counter() + 60)
+    assert found.objective == optimum.objective
+    assert checked and all(checked)
+    assert progress.proven()  # HiGHS' bound, heard by the portfolio, proves it
+    assert portfolio.stopped  # and a proof stops every search
+
+
+def test_the_mip_is_not_run_when_too_little_time_is_left() -> None:
+    instance = load_instance(GENERATED / "small-s2.json")
+    built, start = _greedy_start(instance)
+    checked: list[Decisions] = []
+
+    def check(decisions: Decisions) -> bool:
+        checked.append(decisions)
+        return True
+
+    progress = SearchProgress(0.0, built=built)
+    portfolio = Portfolio(built, ScheduleLns(built), progress, cp_model.CpSolver(), 2, 0, False, check)
+    assert portfolio._mip(start, time.perf_counter() + 20) == start  # 20 s < MIP_SECONDS
+    assert checked == [] and progress.best is None
