@@ -127,9 +127,13 @@ class SearchProgress(cp_model.CpSolverSolutionCallback):
                 return None
             return (self._objective - self._bound) / max(1.0, abs(self._objective))
 
+    def proved(self, solver: cp_model.CpSolver) -> float:
+        """The best bound proven, by the solver's end or any callback (-inf: none)."""
+        return max(self._bound, solver.best_objective_bound)
+
     def bound(self, solver: cp_model.CpSolver) -> int:
         """The best bound proven, by the solver's end or any callback, rounded up."""
-        proved = max(self._bound, solver.best_objective_bound)
+        proved = self.proved(solver)
         # No bound at all: only when the whole search found no plan but the neighbourhoods
         # did, which happens only under lost value or units (never negative).
         return math.ceil(proved - 1e-6) if math.isfinite(proved) else 0

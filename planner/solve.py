@@ -242,7 +242,7 @@ def _search(
             status = "optimal"
         plan = build_plan(instance, data, found, status, found.objective if status == "optimal" else proved)
     if fallback is not None and (plan is None or _value(fallback) < _value(plan)):
-        plan = _with_bound(fallback, solver)
+        plan = _with_bound(fallback, progress.proved(solver))
     if plan is None:
         reason = (
             f"No plan was found within the time limit of {time_limit:g} s: the solver neither found "
@@ -328,11 +328,10 @@ def _value(plan: Plan) -> int:
     return plan.objective.value
 
 
-def _with_bound(plan: Plan, solver: cp_model.CpSolver) -> Plan:
+def _with_bound(plan: Plan, proved: float) -> Plan:
     """A plan found outside the search, with the best bound the search proved (if better)."""
     value = _value(plan)
     bound = plan.objective.bound if plan.objective.bound is not None else value
-    proved = solver.best_objective_bound
     if math.isfinite(proved):
         bound = max(bound, min(value, math.ceil(proved - 1e-6)))
     status: Status = "optimal" if bound == value else "feasible"
