@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from planner.files import parse_instance
+from planner.files import load_instance, load_plan, parse_instance
 from planner.generate import SIZES, generate, instance_json
 from planner.infeasibility import structural_reasons
 from planner.schema import Instance
+from planner.verify import verify
 
 from helpers import solve_checked
 from random_instances import FEATURES, feature_flags
@@ -191,3 +192,15 @@ def test_the_committed_set_is_what_the_generator_makes() -> None:
         assert inst.name == row["name"]
         assert (folder / f"{row['name']}.json").read_text() == instance_json(inst)
         assert int(row["lines"]) == len(inst.lines) and int(row["days"]) == inst.horizon_days
+
+
+def test_every_best_known_value_is_a_checked_plan_of_its_instance() -> None:
+    """index.csv's best_known is the value of best/NAME.json, which passes the checker."""
+    folder = Path(__file__).resolve().parents[1] / "instances" / "generated"
+    for row in csv.DictReader((folder / "index.csv").open()):
+        plan = load_plan(folder / "best" / f"{row['name']}.json")
+        report = verify(load_instance(folder / f"{row['name']}.json"), plan)
+        assert report.ok, f"{row['name']}: {report.summary()}"
+        assert plan.objective.value == int(row["best_known"]), row["name"]
+        assert int(row["bound"]) <= int(row["best_known"]), row["name"]
+        assert (row["status"] == "optimal") == (int(row["bound"]) == int(row["best_known"])), row["name"]
