@@ -229,8 +229,9 @@ def solve_production(
     The search's portfolio uses it where production is what is left to
     improve (planner/portfolio.py); benchmarks/production.py measures with it
     how good the production of a schedule can be, as a MIP or (`relax`) as its
-    LP relaxation. The branch and bound stops early once `should_stop()`
-    says so (it is asked from HiGHS' callbacks).
+    LP relaxation. The MIP starts from `plan`'s own production. The branch and
+    bound stops early once `should_stop()` says so (it is asked from HiGHS'
+    callbacks).
     """
     started = time.perf_counter()
     formulation = _Formulation(data)
@@ -249,6 +250,11 @@ def solve_production(
     highs.setOptionValue("mip_abs_gap", 1.0 - 1e-6)
     highs.setOptionValue("time_limit", max(0.0, time_limit - (time.perf_counter() - started)))
     highs.passModel(lp)
+    if not relax and program.violation(values) is None:
+        start = highspy.HighsSolution()  # the plan's own production: never worse than it
+        start.col_value = values
+        start.value_valid = True
+        highs.setSolution(start)
     if should_stop is not None:
         stop = should_stop
         highs.cbMipInterrupt.subscribe(lambda event: event.interrupt() if stop() else None)
