@@ -156,6 +156,7 @@ class SearchProgress(cp_model.CpSolverSolutionCallback):
 _PATIENCE = 10.0  # seconds without a better plan after which our neighbourhoods may hand over
 _FAR = 0.10  # ... if the gap is above this
 MIP_SECONDS = 60.0  # time left from which the MIP may take over from stalled neighbourhoods
+BOUND_SHARE = 0.3  # of the time left, for HiGHS' bound where the neighbourhoods stall far from a proof
 POLISH_SHARE = 0.3  # of the time left, for HiGHS to re-optimise production where neighbourhoods give way
 
 
@@ -299,10 +300,12 @@ class Portfolio:
         if ended.is_set() or self.stopped:
             return best
         if best.objective >= start.objective:  # they gave way: production is what is left
-            return self._polish(best, deadline)
+            best, solved = self._polish(best, deadline)
+            # Where HiGHS solved production to optimality, it can afford the whole MIP's root.
+            return self._mip(best, deadline, share=BOUND_SHARE) if solved else best
         gap = self.progress.gap()
-        if gap is not None and gap > _FAR:
-            return best
+        if gap is not None and gap > _FAR:  # far from a proof: a share for HiGHS' bound, then CP-SAT
+            return self._mip(best, deadline, share=BOUND_SHARE)
         # Near a proof: keep the whole search's progress, and search on with HiGHS' MIP.
         best = self._mip(best, deadline)
         if ended.is_set() or self.stopped:
@@ -311,8 +314,8 @@ class Portfolio:
             best, deadline, better_elsewhere=lambda: self.progress.best, on_improvement=self._on_plan
         )
 
-    def _mip(self, best: Decisions, deadline: float) -> Decisions:
-        """HiGHS' branch and bound on the time-indexed MIP (`planner.mip`), from `best`, to the end.
+    def _mip(self, best: Decisions, deadline: float, share: float = 1.0) -> Decisions:
+        """HiGHS' branch and bound on the MIP (`planner.mip`) from `best`, for `share` of the time left.
 
         Where the neighbourhoods stall near a proof, the plans left to find
         are often far from the incumbent in schedule (medium-s1's optimum
@@ -340,7 +343,7 @@ class Portfolio:
 
         outcome = solve_mip(
             self.built.data,
-            time_limit=deadline - time.perf_counter(),
+            time_limit=share * (deadline - time.perf_counter()),
             threads=1,
             seed=self.seed,
             hint=best,
@@ -355,7 +358,7 @@ class Portfolio:
             return offered
         return found[0]
 
-    def _polish(self, best: Decisions, deadline: float) -> Decisions:
+    def _polish(self, best: Decisions, deadline: float) -> tuple[Decisions, bool]:
         """The best production for `best`'s schedule, by HiGHS (`planner.mip.solve_production`).
 
         Where the neighbourhoods give way, production is what is left to
@@ -370,19 +373,20 @@ class Portfolio:
         """
         budget = POLISH_SHARE * (deadline - time.perf_counter())
         if budget < 2 * self.build_time:
-            return best
+            return best, False
         from planner.mip import solve_production
 
-        polished = solve_production(
+        outcome = solve_production(
             self.built.data, best, time_limit=budget, threads=1, should_stop=lambda: self.stopped
-        ).decisions
+        )
+        polished, solved = outcome.decisions, outcome.status == "Optimal"
         offered = self.progress.best
         if offered is not None and offered.objective < best.objective:
             best = offered
         if polished is not None and polished.objective < best.objective and self.check(polished):
             self._on_plan(polished)
-            return polished
-        return best
+            return polished, solved
+        return best, solved
 
     def _on_plan(self, decisions: Decisions) -> None:
         self.progress.found(decisions)

@@ -165,14 +165,15 @@ def test_polishing_production_keeps_the_schedule_and_returns_only_checked_plans(
         progress = SearchProgress(0.0, built=built)
         return Portfolio(built, ScheduleLns(built), progress, cp_model.CpSolver(), 2, 0, False, accept)
 
-    polished = portfolio(check)._polish(start, time.perf_counter() + 20)
+    polished, solved = portfolio(check)._polish(start, time.perf_counter() + 20)
+    assert solved  # 20 s is plenty for these instances' production (HiGHS proves it optimal)
     assert polished.objective <= start.objective
     assert polished.restarts == start.restarts
     assert polished.systems == start.systems
     assert all(checked)
     if polished.objective < start.objective:
         assert checked, "a better plan is used only once checked"
-        refused = portfolio(lambda decisions: False)._polish(start, time.perf_counter() + 20)
+        refused, _ = portfolio(lambda decisions: False)._polish(start, time.perf_counter() + 20)
         assert refused == start
 
 
@@ -189,7 +190,7 @@ def test_production_is_not_polished_when_the_time_left_cannot_cover_building_the
     slow_to_build = Portfolio(
         built, ScheduleLns(built), progress, cp_model.CpSolver(), 2, 0, False, check, build_time=1e6
     )
-    assert slow_to_build._polish(start, time.perf_counter() + 20) == start
+    assert slow_to_build._polish(start, time.perf_counter() + 20) == (start, False)
     assert checked == []  # HiGHS was not run: no plan came back to check
 
 
@@ -230,3 +231,24 @@ def test_the_mip_is_not_run_when_too_little_time_is_left() -> None:
     portfolio = Portfolio(built, ScheduleLns(built), progress, cp_model.CpSolver(), 2, 0, False, check)
     assert portfolio._mip(start, time.perf_counter() + 20) == start  # 20 s < MIP_SECONDS
     assert checked == [] and progress.best is None
+
+
+def test_far_from_a_proof_the_mip_gets_only_its_share_of_the_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    import planner.mip
+
+    instance = load_instance(GENERATED / "small-s2.json")
+    built, start = _greedy_start(instance)
+    limits: list[float] = []
+    solve_mip = planner.mip.solve_mip
+
+    def recorded(*args: object, time_limit: float, **kwargs: object) -> planner.mip.MipOutcome:
+        limits.append(time_limit)
+        return solve_mip(*args, time_limit=time_limit, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(planner.mip, "solve_mip", recorded)
+    progress = SearchProgress(0.0, built=built)
+    lns = ScheduleLns(built)
+    portfolio = Portfolio(built, lns, progress, cp_model.CpSolver(), 2, 0, False, lambda d: True)
+    found = portfolio._mip(start, time.perf_counter() + 100, share=0.3)
+    assert len(limits) == 1 and 25 < limits[0] <= 30
+    assert found.objective <= start.objective
