@@ -188,7 +188,15 @@ class Portfolio:
       (`_polish`), then CP-SAT's own neighbourhoods do better than ours;
     - the neighbourhoods find nothing for `_PATIENCE` seconds while the gap
       is above `_FAR`: the proof is far off, and CP-SAT's whole portfolio
-      finds plans better than one worker does (JLR-2025).
+      finds plans better than one worker does.
+
+    Before that restart, with at least `MIP_SECONDS` left, HiGHS searches the
+    time-indexed MIP from the best plan for `BOUND_SHARE` of the time left
+    (`_mip`): its LP bound is far stronger than CP-SAT's on some instances
+    (JLR-2025: 13.55M after 25 s, CP-SAT's 12.66M after 300 s), and its plans
+    are a better start. After production was polished, only where HiGHS
+    solved it to optimality: where it could not, its MIP's root is out of
+    reach too (large: 49 s of presolve alone).
 
     Otherwise the whole search runs to the end: near a proof, a restart would
     throw away its progress. Alongside it, where the neighbourhoods stall for
@@ -322,12 +330,13 @@ class Portfolio:
         restarts 17 of its 20 lines on other days than the plan the
         neighbourhoods stall at), and the MIP's LP guides its search there.
         Its bound joins CP-SAT's, and its plans are used once the checker
-        passes them. Skipped, as `_polish`, where the
-        time left is under `MIP_SECONDS`: HiGHS needs about half a minute for
-        its root node on the medium instances before its search pays off,
-        and where less time is left, the neighbourhoods do better (medium-s2
-        at 60 s: 9,378,170 with the MIP from 36 s, 9,274,990 without); or under
-        twice the model's build time.
+        passes them. Far from a proof it runs for a share of the time left
+        (see the class). Skipped where the time left is under `MIP_SECONDS`:
+        HiGHS needs about half a minute for its root node on the medium
+        instances and JLR-2025 before its search pays off, and where less time
+        is left, the neighbourhoods do better (medium-s2 at 60 s: 9,378,170
+        with the MIP from 36 s, 9,274,990 without); or under twice the model's
+        build time.
         """
         left = deadline - time.perf_counter()
         if left < MIP_SECONDS or left < 2 * self.build_time:
