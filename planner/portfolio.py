@@ -229,6 +229,7 @@ class Portfolio:
         self.log = log
         self.build_time = build_time
         self.stopped = False
+        self.whole_ended = threading.Event()  # the whole search running alongside has ended
 
     def stop_search(self) -> None:
         """Stop every search (Ctrl-C, or a plan proven optimal)."""
@@ -265,7 +266,7 @@ class Portfolio:
         solver.best_bound_callback = self._on_bound
         model = self.built.model.clone()
         codes: list[cp_model.CpSolverStatus] = []
-        ended = threading.Event()
+        ended = self.whole_ended
 
         def whole() -> None:
             try:
@@ -356,7 +357,7 @@ class Portfolio:
             threads=1,
             seed=self.seed,
             hint=best,
-            listener=MipListener(on_plan, self._on_bound, lambda: self.stopped),
+            listener=MipListener(on_plan, self._on_bound, self._alongside_over),
         )
         if outcome.decisions is not None:
             on_plan(outcome.decisions)
@@ -386,7 +387,7 @@ class Portfolio:
         from planner.mip import solve_production
 
         outcome = solve_production(
-            self.built.data, best, time_limit=budget, threads=1, should_stop=lambda: self.stopped
+            self.built.data, best, time_limit=budget, threads=1, should_stop=self._alongside_over
         )
         polished, solved = outcome.decisions, outcome.status == "Optimal"
         offered = self.progress.best
@@ -396,6 +397,10 @@ class Portfolio:
             self._on_plan(polished)
             return polished, solved
         return best, solved
+
+    def _alongside_over(self) -> bool:
+        """Should HiGHS stop: the portfolio was stopped, or the whole search it runs beside ended?"""
+        return self.stopped or self.whole_ended.is_set()
 
     def _on_plan(self, decisions: Decisions) -> None:
         self.progress.found(decisions)

@@ -252,3 +252,28 @@ def test_far_from_a_proof_the_mip_gets_only_its_share_of_the_time(monkeypatch: p
     found = portfolio._mip(start, time.perf_counter() + 100, share=0.3)
     assert len(limits) == 1 and 25 < limits[0] <= 30
     assert found.objective <= start.objective
+
+
+def test_highs_is_told_to_stop_once_the_whole_search_beside_it_has_ended(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import planner.mip
+    from planner.mip import MipListener
+
+    instance = load_instance(GENERATED / "small-s2.json")
+    built, start = _greedy_start(instance)
+    asked: list[bool] = []
+
+    def recorded(*args: object, listener: MipListener, **kwargs: object) -> planner.mip.MipOutcome:
+        asked.append(listener.should_stop())
+        return planner.mip.MipOutcome("unknown", None, None, 0.0, 0.0)
+
+    monkeypatch.setattr(planner.mip, "solve_mip", recorded)
+    monkeypatch.setattr("planner.portfolio.MIP_SECONDS", 0.0)
+    progress = SearchProgress(0.0, built=built)
+    lns = ScheduleLns(built)
+    portfolio = Portfolio(built, lns, progress, cp_model.CpSolver(), 2, 0, False, lambda d: True)
+    assert portfolio._mip(start, time.perf_counter() + 30) == start
+    portfolio.whole_ended.set()  # e.g. CP-SAT proved the optimum, which calls no bound callback
+    assert portfolio._mip(start, time.perf_counter() + 30) == start
+    assert asked == [False, True]
