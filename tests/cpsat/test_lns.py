@@ -245,13 +245,18 @@ def test_far_from_a_proof_the_mip_gets_only_its_share_of_the_time(monkeypatch: p
         limits.append(time_limit)
         return solve_mip(*args, time_limit=time_limit, **kwargs)  # type: ignore[arg-type]
 
+    def check(decisions: Decisions) -> bool:
+        return verify(instance, build_plan(instance, data, decisions, "feasible", 0)).ok
+
     monkeypatch.setattr(planner.mip, "solve_mip", recorded)
+    data = ProblemData.from_instance(instance)
     progress = SearchProgress(0.0, built=built)
     lns = ScheduleLns(built)
-    portfolio = Portfolio(built, lns, progress, cp_model.CpSolver(), 2, 0, False, lambda d: True)
+    portfolio = Portfolio(built, lns, progress, cp_model.CpSolver(), 2, 0, False, check)
     found = portfolio._mip(start, time.perf_counter() + 100, share=0.3)
     assert len(limits) == 1 and 25 < limits[0] <= 30
     assert found.objective <= start.objective
+    assert check(found)
 
 
 def test_highs_is_told_to_stop_once_the_whole_search_beside_it_has_ended(
