@@ -47,6 +47,7 @@ RANDOM_CASES = (
 # instance is that easy for a time-indexed MIP (some take minutes).
 J30_QUICK = ["j301_1", "j302_1", "j307_9", "j3016_7", "j3028_2", "j3047_5"]
 PSPLIB = SHARED / "data" / "psplib"
+GENERATED = Path(__file__).resolve().parents[1] / "instances" / "generated"
 
 # file -> (objective, optimal value), from the table in the examples' README
 OPTIMA = {
@@ -220,9 +221,7 @@ def test_production_of_the_optimal_schedule_is_the_optimum_and_its_lp_a_bound(na
 
 
 def test_production_alone_never_does_worse_than_the_greedy_on_its_schedule() -> None:
-    instance = load_instance(
-        Path(__file__).resolve().parents[1] / "instances" / "generated" / "small-s1.json"
-    )
+    instance = load_instance(GENERATED / "small-s1.json")
     plan = greedy(instance)
     assert plan is not None and plan.objective.value is not None
     data = ProblemData.from_instance(instance)
@@ -233,8 +232,7 @@ def test_production_alone_never_does_worse_than_the_greedy_on_its_schedule() -> 
 
 
 def test_production_search_stops_when_asked_and_still_reports_what_it_has() -> None:
-    generated = Path(__file__).resolve().parents[1] / "instances" / "generated"
-    instance = load_instance(generated / "large-s2.json")
+    instance = load_instance(GENERATED / "large-s2.json")
     plan = greedy(instance)
     assert plan is not None
     data = ProblemData.from_instance(instance)
@@ -261,19 +259,24 @@ def _checked(instance: Instance, decisions: Decisions) -> bool:
     return verify(instance, build_plan(instance, data, decisions, "feasible", 0)).ok
 
 
-def test_a_listener_hears_better_and_better_checked_plans_and_a_rising_bound() -> None:
-    generated = Path(__file__).resolve().parents[1] / "instances" / "generated"
-    instance = load_instance(generated / "small-s2.json")
+def _greedy_start(name: str) -> tuple[Instance, ProblemData, Decisions]:
+    """A generated instance, its data and its greedy plan's decisions (a start for HiGHS)."""
+    instance = load_instance(GENERATED / f"{name}.json")
     data = ProblemData.from_instance(instance)
     plan = greedy(instance)
     assert plan is not None
+    return instance, data, decisions_from_plan(data, plan)
+
+
+def test_a_listener_hears_better_and_better_checked_plans_and_a_rising_bound() -> None:
+    instance, data, start = _greedy_start("small-s2")
     plans: list[Decisions] = []
     bounds: list[int] = []
     outcome = solve_mip(
         data,
         time_limit=60,
         threads=1,
-        hint=decisions_from_plan(data, plan),
+        hint=start,
         listener=MipListener(on_plan=plans.append, on_bound=bounds.append),
     )
     assert outcome.status == "optimal" and outcome.decisions is not None
@@ -287,20 +290,16 @@ def test_a_listener_hears_better_and_better_checked_plans_and_a_rising_bound() -
 
 
 def test_the_mip_stops_when_its_listener_says_so_with_a_checked_plan() -> None:
-    generated = Path(__file__).resolve().parents[1] / "instances" / "generated"
-    instance = load_instance(generated / "medium-s1.json")
-    data = ProblemData.from_instance(instance)
-    start = greedy(instance)
-    assert start is not None
+    instance, data, start = _greedy_start("medium-s1")
     bounds: list[int] = []
     outcome = solve_mip(
         data,
         time_limit=120,
         threads=1,
-        hint=decisions_from_plan(data, start),
+        hint=start,
         listener=MipListener(on_bound=bounds.append, should_stop=lambda: len(bounds) >= 3),
     )
     assert len(bounds) == 3  # it stopped when told, at the third report (it proves medium-s1 in minutes)
     assert outcome.status == "feasible" and outcome.decisions is not None
-    assert outcome.decisions.objective <= start.objective.value
+    assert outcome.decisions.objective <= start.objective
     assert _checked(instance, outcome.decisions)
