@@ -68,6 +68,7 @@ def run_cpsat(case: Case, instance: Instance, settings: Settings, method: str = 
         workers=settings.workers,
         seed=settings.seed,
         neighbourhoods=method != "cpsat-plain",
+        root_probe=method not in ("cpsat-plain", "cpsat-noprobe"),
     )
     return Row(
         case.suite,
@@ -92,6 +93,11 @@ def run_mip(case: Case, instance: Instance, settings: Settings) -> Row:
 def run_cpsat_plain(case: Case, instance: Instance, settings: Settings) -> Row:
     """CP-SAT alone, without the schedule neighbourhoods alongside (`planner.cpsat.lns`)."""
     return run_cpsat(case, instance, settings, "cpsat-plain")
+
+
+def run_cpsat_noprobe(case: Case, instance: Instance, settings: Settings) -> Row:
+    """The portfolio without HiGHS' root bound in a child process beside it (`planner.probe`)."""
+    return run_cpsat(case, instance, settings, "cpsat-noprobe")
 
 
 def run_greedy(case: Case, instance: Instance, settings: Settings) -> Row:
@@ -154,6 +160,7 @@ def run_pyjobshop(case: Case, instance: Instance, settings: Settings) -> Row:
 METHODS: dict[str, Method] = {
     "cpsat": run_cpsat,
     "cpsat-plain": run_cpsat_plain,
+    "cpsat-noprobe": run_cpsat_noprobe,
     "mip": run_mip,
     "greedy": run_greedy,
     "pyjobshop": run_pyjobshop,

@@ -21,6 +21,7 @@ from ortools.sat.python import cp_model
 from planner.cpsat.lns import ScheduleLns
 from planner.cpsat.model import RestartModel
 from planner.plans import Decisions
+from planner.probe import RootProbe
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,9 @@ _FAR = 0.10  # ... if the gap is above this
 MIP_SECONDS = 60.0  # time left from which the MIP may take over from stalled neighbourhoods
 BOUND_SHARE = 0.3  # of the time left, for HiGHS' bound where the neighbourhoods stall far from a proof
 POLISH_SHARE = 0.3  # of the time left, for HiGHS to re-optimise production where neighbourhoods give way
+PROBE_SECONDS = 30.0  # time left from which HiGHS' root bound is computed beside CP-SAT (up to MIP_SECONDS)
+PROBE_CONSTRAINTS = 25_000  # ... in a model of at most this many CP-SAT constraints
+_PROBE_MARGIN = 0.5  # seconds before the deadline by which the probe should report
 
 
 def schedule_neighbourhoods(built: RestartModel, workers: int, seed: int) -> ScheduleLns | None:
@@ -196,7 +200,9 @@ class Portfolio:
     (JLR-2025: 13.55M after 25 s, CP-SAT's 12.66M after 300 s), and its plans
     are a better start. After production was polished, only where HiGHS
     solved it to optimality: where it could not, its MIP's root is out of
-    reach too (large: 49 s of presolve alone).
+    reach too (large: 49 s of presolve alone). With less than `MIP_SECONDS`
+    left, HiGHS' root bound alone is computed in a child process instead, on
+    this worker's core (`_probe_root`, `_await_probe`).
 
     Otherwise the whole search runs to the end: near a proof, a restart would
     throw away its progress. Alongside it, where the neighbourhoods stall for
@@ -218,6 +224,8 @@ class Portfolio:
         log: bool,
         check: Callable[[Decisions], bool],
         build_time: float = 0.0,
+        *,
+        root_probe: bool = True,
     ) -> None:
         self.built = built
         self.check = check
@@ -228,6 +236,9 @@ class Portfolio:
         self.seed = seed
         self.log = log
         self.build_time = build_time
+        self.root_probe = root_probe
+        self.probe: RootProbe | None = None  # HiGHS' root bound in a child process, once started
+        self._size = len(built.model.proto.constraints)
         self.stopped = False
         self.whole_ended = threading.Event()  # the whole search running alongside has ended
 
@@ -241,6 +252,62 @@ class Portfolio:
         self, start: Decisions | None, deadline: float
     ) -> tuple[cp_model.CpSolverStatus, Decisions | None, cp_model.CpSolver]:
         """The status, the best plan and the last whole search's solver."""
+        try:
+            return self._run(start, deadline)
+        finally:
+            if self.probe is not None:
+                self.probe.stop()
+
+    def _await_probe(self, best: Decisions, deadline: float) -> Decisions:
+        """Leave this worker's core to the probe for `POLISH_SHARE` of the time left, or until it reports.
+
+        The probe takes the place of `_polish` (and of `_mip`, which needs
+        `MIP_SECONDS`): beside it, as a third busy thread on two cores from
+        the hand-over, JLR-2025's plans at 60 s were worse in three paired
+        runs of three (14.48M against 14.03M on average); in its place, in
+        two of three and by 0.3 % on average (benchmarks/README.md). Then
+        CP-SAT takes every worker, and the probe runs on to the end if its
+        root has not come.
+        """
+        assert self.probe is not None
+        until = time.perf_counter() + POLISH_SHARE * (deadline - time.perf_counter())
+        while self.probe.running and not self._alongside_over() and time.perf_counter() < until:
+            time.sleep(0.05)
+        offered = self.progress.best
+        return offered if offered is not None and offered.objective < best.objective else best
+
+    def _probe_root(self, deadline: float) -> bool:
+        """Start HiGHS' root bound in a child process (`planner.probe`); was it started?
+
+        Called where the neighbourhoods hand over far from a proof. There,
+        with parts and staff deciding the lost value, the MIP's root bound is
+        far above CP-SAT's (JLR-2025: 13,549,339 after about 20 s alone;
+        CP-SAT's is near 11.7M at 60 s). With `MIP_SECONDS` left, `_mip`
+        computes it in this process instead (and searches on); with less, the
+        probe runs where its root can still come: at least `PROBE_SECONDS`
+        left and a model of at most `PROBE_CONSTRAINTS` CP-SAT constraints
+        (JLR-2025 has 18,153; large-s1 56,628, and HiGHS had not finished its
+        root after 90 s). Not from the start: on medium-s2, where the
+        neighbourhoods do not hand over, a probe from the start cost plans
+        (9.32M-9.49M in three 60 s runs, 9.27M-9.35M without) for a bound
+        0.6 % higher.
+        """
+        left = deadline - time.perf_counter() - _PROBE_MARGIN
+        if (
+            not self.root_probe
+            or self.probe is not None
+            or not PROBE_SECONDS <= left < MIP_SECONDS
+            or self._size > PROBE_CONSTRAINTS
+        ):
+            return False
+        self.probe = RootProbe(
+            self.built.data, time_limit=left, seed=self.seed, on_bound=self._on_bound, log=self.log
+        )
+        return True
+
+    def _run(
+        self, start: Decisions | None, deadline: float
+    ) -> tuple[cp_model.CpSolverStatus, Decisions | None, cp_model.CpSolver]:
         code, best = self._alongside(start, deadline)
         left = deadline - time.perf_counter()
         if self.stopped or best is None or code in (cp_model.OPTIMAL, cp_model.INFEASIBLE) or left < 1.0:
@@ -309,11 +376,15 @@ class Portfolio:
         if ended.is_set() or self.stopped:
             return best
         if best.objective >= start.objective:  # they gave way: production is what is left
+            if self._probe_root(deadline):  # HiGHS' root takes this worker instead of production
+                return self._await_probe(best, deadline)
             best, solved = self._polish(best, deadline)
             # Where HiGHS solved production to optimality, it can afford the whole MIP's root.
             return self._mip(best, deadline, share=BOUND_SHARE) if solved else best
         gap = self.progress.gap()
         if gap is not None and gap > _FAR:  # far from a proof: a share for HiGHS' bound, then CP-SAT
+            if self._probe_root(deadline):
+                return self._await_probe(best, deadline)
             return self._mip(best, deadline, share=BOUND_SHARE)
         # Near a proof: keep the whole search's progress, and search on with HiGHS' MIP.
         best = self._mip(best, deadline)

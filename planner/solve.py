@@ -80,6 +80,7 @@ def solve(
     warmstart: bool = True,
     on_progress: OnProgress | None = None,
     neighbourhoods: bool = True,
+    root_probe: bool = True,
 ) -> Result:
     """Plan the restart of `instance`.
 
@@ -124,7 +125,17 @@ def solve(
     elif warmstart:
         hint = fallback = greedy(instance)
     return _search(
-        instance, hint, fallback, started, time_limit, workers, seed, log, on_progress, neighbourhoods
+        instance,
+        hint,
+        fallback,
+        started,
+        time_limit,
+        workers,
+        seed,
+        log,
+        on_progress,
+        neighbourhoods,
+        root_probe,
     )
 
 
@@ -195,6 +206,7 @@ def _search(
     log: bool,
     on_progress: OnProgress | None = None,
     neighbourhoods: bool = True,
+    root_probe: bool = True,
 ) -> Result:
     data = ProblemData.from_instance(instance)
     built = RestartModel(data)
@@ -221,7 +233,9 @@ def _search(
         def check(decisions: Decisions) -> bool:
             return verify(instance, build_plan(instance, data, decisions, "feasible", 0)).ok
 
-        portfolio = Portfolio(built, lns, progress, solver, workers, seed, log, check, build_time)
+        portfolio = Portfolio(
+            built, lns, progress, solver, workers, seed, log, check, build_time, root_probe=root_probe
+        )
         with stop_on_ctrl_c(solver, portfolio) as ctrl_c:
             progress.on_start()
             # Only a verified plan is a sound incumbent for the neighbourhoods.
