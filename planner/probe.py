@@ -2,14 +2,14 @@
 
 The portfolio (planner/portfolio.py) starts a `RootProbe` where the MIP is
 small enough for its root to pay off within the time limit; the probe
-reports `planner.mip.root_bound` once, and is killed when the search ends,
-so it can never outlast the time limit (HiGHS' presolve does not always
-keep to its own). A child process rather than a thread: HiGHS' thread
-scheduler is not safe to reset while another HiGHS runs in the same process
-(ERGO-Code/HiGHS#3141), and the portfolio may run HiGHS itself meanwhile.
-The child is started as `python -m planner.probe`, in a session of its own
-(Ctrl-C reaches the planner, which kills it), and reads its problem as a
-pickle on stdin.
+reports `planner.mip.root_bound` once. A child process rather than a
+thread: it is killed when the search ends, so it can never outlast the time
+limit (HiGHS' presolve does not always keep to its own: xl), and HiGHS'
+global thread scheduler is not safe to reset while another HiGHS runs in
+the same process (ERGO-Code/HiGHS#3141), which would tie the probe to every
+other use of HiGHS in the planner. The child is started as `python -m
+planner.probe`, in a session of its own (Ctrl-C reaches the planner, which
+kills it), and reads its problem as a pickle on stdin.
 """
 
 from __future__ import annotations
