@@ -264,8 +264,9 @@ class Portfolio:
         The probe takes the place of `_polish` (and of `_mip`, which needs
         `MIP_SECONDS`): beside it, as a third busy thread on two cores from
         the hand-over, JLR-2025's plans at 60 s were worse in three paired
-        runs of three (14.48M against 14.03M on average); in its place, in
-        two of three and by 0.3 % on average (benchmarks/README.md). Then
+        runs of three (14.48M against 14.03M on average); in its place,
+        better in two of six paired runs, worse in three, 0.85 % on the mean,
+        within the spread (benchmarks/README.md). Then
         CP-SAT takes every worker, and the probe runs on to the end if its
         root has not come.
         """
