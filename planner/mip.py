@@ -158,10 +158,13 @@ def solve_mip(
         solution.col_value = start
         solution.value_valid = True
         highs.setSolution(solution)
+    failures: list[Exception] = []
     if listener is not None:
-        _listen(highs, listener, formulation)
+        failures = _listen(highs, listener, formulation)
     highs.run()
     runtime = time.perf_counter() - started
+    if failures:
+        raise failures[0]  # raised in the listener: HiGHS itself would only say "Solve error"
 
     code = highs.getModelStatus()
     info = highs.getInfo()
@@ -186,22 +189,39 @@ def solve_mip(
     return MipOutcome("feasible", decisions, min(bound, decisions.objective), build_time, runtime)
 
 
-def _listen(highs: highspy.Highs, listener: MipListener, formulation: _Formulation) -> None:
-    """Subscribe `listener` to HiGHS' branch-and-bound callbacks."""
+def _listen(highs: highspy.Highs, listener: MipListener, formulation: _Formulation) -> list[Exception]:
+    """Subscribe `listener` to HiGHS' branch-and-bound callbacks; the list gets what they raise.
+
+    An exception escaping a callback makes HiGHS end with "Solve error", its
+    cause lost; so it is kept, HiGHS is interrupted at its next chance, and
+    `solve_mip` raises it.
+    """
+    failures: list[Exception] = []
 
     def improving(event: highspy.HighsCallbackEvent) -> None:
-        values = [float(v) for v in event.data_out.mip_solution]
-        listener.on_plan(formulation.decisions(values, event.data_out.objective_function_value))
+        if failures:
+            return
+        try:
+            values = [float(v) for v in event.data_out.mip_solution]
+            listener.on_plan(formulation.decisions(values, event.data_out.objective_function_value))
+        except Exception as failure:
+            failures.append(failure)
 
     def interrupt(event: highspy.HighsCallbackEvent) -> None:
-        bound = event.data_out.mip_dual_bound
-        if math.isfinite(bound):
-            listener.on_bound(math.ceil(bound - 1e-6))
-        if listener.should_stop():
-            event.interrupt()
+        if not failures:
+            try:
+                bound = event.data_out.mip_dual_bound
+                if math.isfinite(bound):
+                    listener.on_bound(math.ceil(bound - 1e-6))
+                if not listener.should_stop():
+                    return
+            except Exception as failure:
+                failures.append(failure)
+        event.interrupt()
 
     highs.cbMipImprovingSolution.subscribe(improving)
     highs.cbMipInterrupt.subscribe(interrupt)
+    return failures
 
 
 def root_bound(data: ProblemData, *, time_limit: float, seed: int = 0) -> int | None:

@@ -307,3 +307,16 @@ def test_the_mip_stops_when_its_listener_says_so_with_a_checked_plan() -> None:
     assert outcome.status == "feasible" and outcome.decisions is not None
     assert outcome.decisions.objective <= start.objective
     assert _checked(instance, outcome.decisions)
+
+
+@pytest.mark.parametrize("where", ["on_plan", "on_bound", "should_stop"])
+def test_what_a_listener_raises_comes_out_of_the_mip_as_itself(where: str) -> None:
+    """Not as HiGHS' "Solve error", which is all HiGHS says of a callback that raised."""
+    data = ProblemData.from_instance(load_instance(GENERATED / "small-s2.json"))
+
+    def fail(*args: object) -> bool:
+        raise RuntimeError(f"{where} failed")
+
+    listener = MipListener(**{where: fail})  # type: ignore[arg-type]
+    with pytest.raises(RuntimeError, match=f"^{where} failed$"):
+        solve_mip(data, time_limit=60, threads=1, listener=listener)
