@@ -301,9 +301,12 @@ class Portfolio:
             or self._size > PROBE_CONSTRAINTS
         ):
             return False
-        self.probe = RootProbe(
-            self.built.data, time_limit=left, seed=self.seed, on_bound=self._on_bound, log=self.log
-        )
+        try:
+            self.probe = RootProbe(
+                self.built.data, time_limit=left, seed=self.seed, on_bound=self._on_bound, log=self.log
+            )
+        except OSError:  # no Python to start (an embedded interpreter): the search goes on without
+            return False
         return True
 
     def _run(

@@ -97,6 +97,9 @@ def test_the_portfolio_probes_only_where_the_root_bound_can_come_in_time(
     assert not probed(45, root_probe=False)  # solve(..., root_probe=False)
     monkeypatch.setattr("planner.portfolio.PROBE_CONSTRAINTS", 10)
     assert not probed(45)  # a model too big for its root to come in time
+    monkeypatch.undo()
+    monkeypatch.setattr("sys.executable", "/nonexistent/python")
+    assert not probed(45)  # no Python to start the child with: no probe, and no crash
 
 
 def test_a_run_stops_the_probe_it_started(monkeypatch: pytest.MonkeyPatch) -> None:
