@@ -131,7 +131,7 @@ def solve_mip(
         return MipOutcome("infeasible", None, None, build_time, time.perf_counter() - started)
     if not formulation.program.names:
         # Nothing to decide (HiGHS would call the model empty and drop the offset).
-        decisions = formulation.decisions([], None)
+        decisions = formulation.decisions([])
         return MipOutcome(
             "optimal", decisions, decisions.objective, build_time, time.perf_counter() - started
         )
@@ -179,9 +179,9 @@ def solve_mip(
     if math.isfinite(info.mip_dual_bound):
         bound = max(bound, math.ceil(info.mip_dual_bound - 1e-6))
     if info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible.value:
-        decisions = formulation.decisions(list(highs.getSolution().col_value), highs.getObjectiveValue())
+        decisions = formulation.decisions(list(highs.getSolution().col_value))
     elif start is not None:
-        decisions = formulation.decisions(start, None)
+        decisions = formulation.decisions(start)
     else:
         return MipOutcome("unknown", None, bound, build_time, runtime)
     if code == highspy.HighsModelStatus.kOptimal:
@@ -203,7 +203,7 @@ def _listen(highs: highspy.Highs, listener: MipListener, formulation: _Formulati
             return
         try:
             values = [float(v) for v in event.data_out.mip_solution]
-            listener.on_plan(formulation.decisions(values, event.data_out.objective_function_value))
+            listener.on_plan(formulation.decisions(values))
         except Exception as failure:
             failures.append(failure)
 
@@ -301,18 +301,17 @@ def solve_production(
         highs.cbMipInterrupt.subscribe(lambda event: event.interrupt() if stop() else None)
     highs.run()
     info = highs.getInfo()
+    status = highs.modelStatusToString(highs.getModelStatus())
+    runtime = time.perf_counter() - started
     found = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible.value
-    bound = info.mip_dual_bound if not relax and math.isfinite(info.mip_dual_bound) else None
-    decisions = None
-    if found and not relax:
-        decisions = formulation.decisions(list(highs.getSolution().col_value), highs.getObjectiveValue())
-    return ProductionOutcome(
-        highs.modelStatusToString(highs.getModelStatus()),
-        highs.getObjectiveValue() if found else None,
-        highs.getObjectiveValue() if relax and found else bound,
-        time.perf_counter() - started,
-        decisions,
-    )
+    if relax:
+        value = highs.getObjectiveValue() if found else None
+        return ProductionOutcome(status, value, value, runtime)
+    bound = info.mip_dual_bound if math.isfinite(info.mip_dual_bound) else None
+    # The plan's value, not HiGHS': see `_Formulation.decisions`.
+    decisions = formulation.decisions(list(highs.getSolution().col_value)) if found else None
+    value = None if decisions is None else float(decisions.objective)
+    return ProductionOutcome(status, value, bound, runtime, decisions)
 
 
 def _build(
@@ -498,6 +497,12 @@ class _Program:
             if not self.row_lower[row] - tol <= activity <= self.row_upper[row] + tol:
                 return f"{name} is {activity}, outside [{self.row_lower[row]}, {self.row_upper[row]}]"
         return None
+
+    def objective_at(self, values: Sequence[float]) -> float:
+        """The objective at `values`, integer columns rounded: what HiGHS should report for them."""
+        return self.offset + sum(
+            c * (round(values[j]) if self.integer[j] else values[j]) for j, c in enumerate(self.cost) if c
+        )
 
     def size(self) -> str:
         ints = sum(self.integer)
@@ -1191,11 +1196,18 @@ class _Formulation:
             values[self.makespan_col] = max([int(self.program.lower[self.makespan_col]), *restarts])
         return values
 
-    def decisions(self, values: list[float], objective: float | None) -> Decisions:
+    def decisions(self, values: Sequence[float]) -> Decisions:
         """The decisions of a solution, from its rounded integer values.
 
-        `objective` is HiGHS' value of it; the plan's figures can only be as good
-        (equal, but for a makespan column left above the last restart).
+        The plan's figures can only be as good as the program's objective at
+        `values` (equal, but for a makespan column left above the last
+        restart): where they are worse, the two models of the contract
+        disagree. That objective is computed here, not taken from HiGHS: after
+        its presolve HiGHS may value a solution in the reduced space, and
+        there it can be off (xl-s1's production from the greedy plan: "MIP
+        start solution is feasible: objective value is 174861680", then "...
+        in the reduced space: objective value is 174858160", the value it
+        then reported for the same solution).
         """
         data = self.data
 
@@ -1230,7 +1242,8 @@ class _Formulation:
                 units[key] = round(values[self.units[key]]) if key in self.units else 0
         found = Decisions(systems, restarts, units, shifts, 0)
         value = figures(data, found).of(data.objective)
-        if value is None or (objective is not None and value > round(objective)):
+        objective = self.program.objective_at(values)
+        if value is None or value > round(objective):
             raise RuntimeError(
                 f"planner bug: the MIP's {data.objective} is {objective}, its plan's recomputes to {value}"
             )

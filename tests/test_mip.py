@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 from random import Random
 
+import highspy
 import pytest
 
 from planner.data import ProblemData
@@ -230,6 +231,27 @@ def test_production_alone_never_does_worse_than_the_greedy_on_its_schedule() -> 
     assert produced.value is not None and produced.decisions is not None
     assert produced.value <= plan.objective.value + 1e-6
     assert verify(instance, build_plan(instance, data, produced.decisions, "feasible", 0)).ok
+
+
+def test_a_plans_value_is_recomputed_not_taken_from_highs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After presolve HiGHS can misvalue a solution (xl-s1's production: 3,520 too low).
+
+    That once made the portfolio's production polish raise "planner bug" on
+    xl-s1 at 300 s. Each plan's value is now the planner's own, so a wrong
+    report changes nothing.
+    """
+    monkeypatch.setattr(highspy.Highs, "getObjectiveValue", lambda self: 0.0)
+    instance = load_instance(GENERATED / "small-s1.json")
+    data = ProblemData.from_instance(instance)
+    outcome = solve_mip(data, time_limit=20, threads=1, seed=0)
+    assert outcome.status == "optimal" and outcome.decisions is not None
+    produced = solve_production(data, outcome.decisions, time_limit=20)
+    assert produced.decisions is not None
+    for decisions in (outcome.decisions, produced.decisions):
+        report = verify(instance, build_plan(instance, data, decisions, "feasible", 0))
+        assert report.ok and report.figures is not None
+        assert report.figures.lost_value == decisions.objective == 2_595_290  # small-s1's optimum
+    assert produced.value == 2_595_290
 
 
 def test_production_search_stops_when_asked_and_still_reports_what_it_has() -> None:
