@@ -162,6 +162,7 @@ POLISH_SHARE = 0.3  # of the time left, for HiGHS to re-optimise production wher
 PROBE_SECONDS = 30.0  # time left from which HiGHS' root bound is computed beside CP-SAT (up to MIP_SECONDS)
 PROBE_CONSTRAINTS = 25_000  # ... in a model of at most this many CP-SAT constraints
 _PROBE_MARGIN = 0.5  # seconds before the deadline by which the probe should report
+HIGHS_CONSTRAINTS = 200_000  # HiGHS runs in this process only on models of at most this many constraints
 
 
 def schedule_neighbourhoods(built: RestartModel, workers: int, seed: int) -> ScheduleLns | None:
@@ -412,10 +413,10 @@ class Portfolio:
         instances and JLR-2025 before its search pays off, and where less time
         is left, the neighbourhoods do better (medium-s2 at 60 s: 9,378,170
         with the MIP from 36 s, 9,274,990 without); or under twice the model's
-        build time.
+        build time; or where HiGHS would not stop in time (`_highs_keeps_time`).
         """
         left = deadline - time.perf_counter()
-        if left < MIP_SECONDS or left < 2 * self.build_time:
+        if left < MIP_SECONDS or left < 2 * self.build_time or not self._highs_keeps_time():
             return best
         from planner.mip import MipListener, solve_mip
 
@@ -453,11 +454,12 @@ class Portfolio:
         large-s1 --time-limit 10`). It takes a share of the time left (one
         thread; the whole search keeps the other), stops when the portfolio
         is stopped, and its plan is used only if the checker passes it. It is
-        skipped where the share is under twice the model's build time: building
-        the MIP takes about as long (the xl instance).
+        skipped where the share is under twice the model's build time (building
+        the MIP takes about as long), and where HiGHS would not stop in time
+        (`_highs_keeps_time`; both are the xl instance).
         """
         budget = POLISH_SHARE * (deadline - time.perf_counter())
-        if budget < 2 * self.build_time:
+        if budget < 2 * self.build_time or not self._highs_keeps_time():
             return best, False
         from planner.mip import solve_production
 
@@ -472,6 +474,16 @@ class Portfolio:
             self._on_plan(polished)
             return polished, solved
         return best, solved
+
+    def _highs_keeps_time(self) -> bool:
+        """Is the model small enough for HiGHS, in this process, to stop by the deadline?
+
+        Not xl-s1 (380,552 CP-SAT constraints): there HiGHS' production
+        search (`_polish`) ran 378 s against a limit of 80 s, at its root node,
+        where it checks neither its time limit nor our interrupt. The large
+        instances (about 57,000) stop on time.
+        """
+        return self._size <= HIGHS_CONSTRAINTS
 
     def _alongside_over(self) -> bool:
         """Should HiGHS stop: the portfolio was stopped, or the whole search it runs beside ended?"""

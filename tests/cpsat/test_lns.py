@@ -194,6 +194,27 @@ def test_production_is_not_polished_when_the_time_left_cannot_cover_building_the
     assert checked == []  # HiGHS was not run: no plan came back to check
 
 
+def test_highs_is_not_run_in_process_on_a_model_too_large_for_it_to_keep_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On xl-s1 HiGHS' root overran an 80 s limit by five minutes: neither polish nor MIP runs there."""
+    instance = load_instance(GENERATED / "small-s2.json")
+    built, start = _greedy_start(instance)
+    checked: list[Decisions] = []
+
+    def check(decisions: Decisions) -> bool:
+        checked.append(decisions)
+        return True
+
+    monkeypatch.setattr("planner.portfolio.MIP_SECONDS", 0.0)
+    monkeypatch.setattr("planner.portfolio.HIGHS_CONSTRAINTS", len(built.model.proto.constraints) - 1)
+    progress = SearchProgress(0.0, built=built)
+    too_large = Portfolio(built, ScheduleLns(built), progress, cp_model.CpSolver(), 2, 0, False, check)
+    assert too_large._polish(start, time.perf_counter() + 20) == (start, False)
+    assert too_large._mip(start, time.perf_counter() + 20) == start
+    assert checked == [] and progress.best is None  # HiGHS was not run: no plan came back
+
+
 def test_the_mip_alongside_returns_checked_plans_and_its_bound_proves_the_optimum(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
