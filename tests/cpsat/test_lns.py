@@ -177,19 +177,27 @@ def test_polishing_production_keeps_the_schedule_and_returns_only_checked_plans(
         assert refused == start
 
 
-def test_production_is_not_polished_when_the_time_left_cannot_cover_building_the_mip() -> None:
-    instance = load_instance(GENERATED / "medium-s1.json")
+def _portfolio_recording_checks(
+    name: str, build_time: float = 0.0
+) -> tuple[Portfolio, Decisions, list[Decisions]]:
+    """A portfolio on a generated instance, its greedy plan, and the plans it will ask to check."""
+    instance = load_instance(GENERATED / f"{name}.json")
     built, start = _greedy_start(instance)
-    progress = SearchProgress(0.0, built=built)
     checked: list[Decisions] = []
 
     def check(decisions: Decisions) -> bool:
         checked.append(decisions)
         return True
 
-    slow_to_build = Portfolio(
-        built, ScheduleLns(built), progress, cp_model.CpSolver(), 2, 0, False, check, build_time=1e6
+    progress = SearchProgress(0.0, built=built)
+    portfolio = Portfolio(
+        built, ScheduleLns(built), progress, cp_model.CpSolver(), 2, 0, False, check, build_time=build_time
     )
+    return portfolio, start, checked
+
+
+def test_production_is_not_polished_when_the_time_left_cannot_cover_building_the_mip() -> None:
+    slow_to_build, start, checked = _portfolio_recording_checks("medium-s1", build_time=1e6)
     assert slow_to_build._polish(start, time.perf_counter() + 20) == (start, False)
     assert checked == []  # HiGHS was not run: no plan came back to check
 
@@ -198,21 +206,14 @@ def test_highs_is_not_run_in_process_on_a_model_too_large_for_it_to_keep_time(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """On xl-s1 HiGHS' root overran an 80 s limit by five minutes: neither polish nor MIP runs there."""
-    instance = load_instance(GENERATED / "small-s2.json")
-    built, start = _greedy_start(instance)
-    checked: list[Decisions] = []
-
-    def check(decisions: Decisions) -> bool:
-        checked.append(decisions)
-        return True
-
+    too_large, start, checked = _portfolio_recording_checks("small-s2")
     monkeypatch.setattr("planner.portfolio.MIP_SECONDS", 0.0)
-    monkeypatch.setattr("planner.portfolio.HIGHS_CONSTRAINTS", len(built.model.proto.constraints) - 1)
-    progress = SearchProgress(0.0, built=built)
-    too_large = Portfolio(built, ScheduleLns(built), progress, cp_model.CpSolver(), 2, 0, False, check)
+    monkeypatch.setattr(
+        "planner.portfolio.HIGHS_CONSTRAINTS", len(too_large.built.model.proto.constraints) - 1
+    )
     assert too_large._polish(start, time.perf_counter() + 20) == (start, False)
     assert too_large._mip(start, time.perf_counter() + 20) == start
-    assert checked == [] and progress.best is None  # HiGHS was not run: no plan came back
+    assert checked == [] and too_large.progress.best is None  # HiGHS was not run: no plan came back
 
 
 def test_the_mip_alongside_returns_checked_plans_and_its_bound_proves_the_optimum(
@@ -240,18 +241,9 @@ def test_the_mip_alongside_returns_checked_plans_and_its_bound_proves_the_optimu
 
 
 def test_the_mip_is_not_run_when_too_little_time_is_left() -> None:
-    instance = load_instance(GENERATED / "small-s2.json")
-    built, start = _greedy_start(instance)
-    checked: list[Decisions] = []
-
-    def check(decisions: Decisions) -> bool:
-        checked.append(decisions)
-        return True
-
-    progress = SearchProgress(0.0, built=built)
-    portfolio = Portfolio(built, ScheduleLns(built), progress, cp_model.CpSolver(), 2, 0, False, check)
+    portfolio, start, checked = _portfolio_recording_checks("small-s2")
     assert portfolio._mip(start, time.perf_counter() + 20) == start  # 20 s < MIP_SECONDS
-    assert checked == [] and progress.best is None
+    assert checked == [] and portfolio.progress.best is None
 
 
 def test_far_from_a_proof_the_mip_gets_only_its_share_of_the_time(monkeypatch: pytest.MonkeyPatch) -> None:
