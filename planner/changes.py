@@ -53,10 +53,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from planner.errors import InstanceError
-from planner.files import located_problems, parse_instance
+from planner.files import parse_instance, parse_model, read_file
 from planner.schema import Instance, Line, Material, Mode, Plant, Resource, Supply, System
 
 Operation = Literal["set", "add", "percent", "delete"]
@@ -170,19 +170,12 @@ class _ScenarioFile(BaseModel):
 
 def load_scenarios(path: str | Path) -> list[Scenario]:
     """Read a scenario file ``{"scenarios": [{"name": ..., "changes": ["PATH=VALUE", ...]}]}``."""
-    try:
-        text = Path(path).read_bytes()
-    except OSError as err:
-        raise InstanceError([f"cannot read the file: {err.strerror or err}"], source=str(path)) from None
-    return parse_scenarios(text, source=str(path))
+    return parse_scenarios(read_file(path), source=str(path))
 
 
 def parse_scenarios(text: str | bytes, source: str | None = None) -> list[Scenario]:
     """The scenarios of a scenario file's text; every problem is located in the file."""
-    try:
-        entries = _ScenarioFile.model_validate_json(text).scenarios
-    except ValidationError as err:
-        raise InstanceError(located_problems(err), source=source) from None
+    entries = parse_model(_ScenarioFile, text, source).scenarios
     problems: list[str] = []
     scenarios: list[Scenario] = []
     first: dict[str, int] = {}

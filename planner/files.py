@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
+import os
 import re
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -48,7 +52,7 @@ def load_instance(path: str | Path) -> Instance:
 
 def parse_instance(text: str | bytes, source: str | None = None) -> Instance:
     """Validate the text of a `restart-instance/1` file."""
-    return _parse(Instance, text, source)
+    return parse_model(Instance, text, source)
 
 
 def load_plan(path: str | Path) -> Plan:
@@ -57,20 +61,71 @@ def load_plan(path: str | Path) -> Plan:
 
 
 def parse_plan(text: str | bytes, source: str | None = None) -> Plan:
-    return _parse(Plan, text, source)
+    return parse_model(Plan, text, source)
 
 
 def _load(model: type[M], path: str | Path) -> M:
+    return parse_model(model, read_file(path), str(path))
+
+
+MAX_FILE_BYTES = 64 * 2**20
+"""The largest file read. The largest instance the planner solves (`planner.limits`) and
+its plan with every line producing every day fit in well under 64 MiB; a larger file is
+not one of ours, and parsing it would take gigabytes of memory."""
+
+MAX_DEPTH = 32
+"""The deepest nesting of lists and objects read. Both formats nest at most 5 deep
+(`lines[i].commissioning.demand`); past 32 a file is not one of ours, and deeper
+nesting would run the JSON parsers out of stack."""
+
+
+def read_file(path: str | Path) -> bytes:
+    """The bytes of a file to be parsed; `InstanceError` if it cannot be read or is too large."""
+    source = str(path)
     try:
-        text = Path(path).read_bytes()
+        with open(path, "rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                raise InstanceError([_too_large(size)], source=source)
+            text = file.read(MAX_FILE_BYTES + 1)  # a file that grows while read, or a pipe
     except OSError as err:
-        raise InstanceError([f"cannot read the file: {err.strerror or err}"], source=str(path)) from None
-    return _parse(model, text, str(path))
+        raise InstanceError([f"cannot read the file: {err.strerror or err}"], source=source) from None
+    if len(text) > MAX_FILE_BYTES:
+        raise InstanceError([_too_large(len(text))], source=source)
+    return text
 
 
-def _parse(model: type[M], text: str | bytes, source: str | None) -> M:
+def _too_large(size: int) -> str:
+    return f"the file has {size:,} bytes; the planner reads files of at most {MAX_FILE_BYTES:,}"
+
+
+def parse_model(model: type[M], text: str | bytes, source: str | None = None) -> M:
+    """Validate a JSON file's text as `model`; `InstanceError` lists every problem with its place."""
+    text = _checked_text(text, source)
+    raw, problems = read_json(text)
+    _check_format(model, raw, source)
+    try:
+        parsed = model.model_validate_json(text)
+    except ValidationError as err:
+        problems += located_problems(err)
+        if model is Instance and raw is not None:
+            # Best effort on a file already known to be broken: its field errors stand.
+            with contextlib.suppress(KeyError, IndexError, TypeError, AttributeError):
+                problems += _references_despite(err, raw)
+        raise InstanceError(problems, source=source) from None
+    except InstanceError as err:
+        raise InstanceError(problems + err.problems, source=source) from None
+    if problems:
+        raise InstanceError(problems, source=source)
+    return parsed
+
+
+def _checked_text(text: str | bytes, source: str | None) -> bytes:
+    """The file's bytes, once they are known to be UTF-8 JSON text of a size the planner reads."""
     if isinstance(text, str):
         text = text.encode()
+    if len(text) > MAX_FILE_BYTES:
+        raise InstanceError([_too_large(len(text))], source=source)
     text = text.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark, as some editors write
     if not text.strip():
         raise InstanceError(["the file is empty"], source=source)
@@ -79,27 +134,113 @@ def _parse(model: type[M], text: str | bytes, source: str | None) -> M:
     except UnicodeDecodeError as err:
         problem = f"the file is not UTF-8 text (byte {err.start}): save it as UTF-8"
         raise InstanceError([problem], source=source) from None
-    _check_format(model, text, source)
+    too_deep = _nesting_problem(text)
+    if too_deep:
+        raise InstanceError([too_deep], source=source)
+    return text
+
+
+def read_json(text: bytes) -> tuple[Any, list[str]]:
+    """The file's JSON value and its keys given twice in one object, each located.
+
+    pydantic, like Python's json module, keeps the last of a repeated key
+    without a word; a repeated `capacity` is a typo that changes the plan, so
+    it is an error. The value is None where the text is not JSON: pydantic
+    then says where. `text` must have passed the nesting check.
+    """
+    repeats = 0
+
+    def make_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal repeats
+        made = dict(pairs)
+        if len(made) == len(pairs):
+            return made
+        repeats += 1
+        return _Repeating(pairs)
+
     try:
-        return model.model_validate_json(text)
-    except ValidationError as err:
-        problems = located_problems(err)
-        if model is Instance:
-            # Best effort on a file already known to be broken: its field errors stand.
-            with contextlib.suppress(KeyError, IndexError, TypeError, AttributeError):
-                problems += _references_despite(err, text)
-        raise InstanceError(problems, source=source) from None
-    except InstanceError as err:
-        raise InstanceError(err.problems, source=source) from None
+        raw = json.loads(text, object_pairs_hook=make_object)
+    except ValueError:
+        return None, []
+    if not repeats:
+        return raw, []
+    return raw, [f"{place(loc)}: given {n} times in one object; give it once" for loc, n in _repeated(raw)]
 
 
-def _check_format(model: type[M], text: bytes, source: str | None) -> None:
+class _Repeating(dict[str, Any]):
+    """A JSON object given some key more than once (the last one is kept, as everywhere)."""
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__(pairs)
+        self.repeated = {key: n for key, n in Counter(key for key, _ in pairs).items() if n > 1}
+
+
+def _repeated(value: Any, loc: tuple[int | str, ...] = ()) -> Iterator[tuple[tuple[int | str, ...], int]]:
+    if isinstance(value, _Repeating):
+        for key, count in value.repeated.items():
+            yield (*loc, key), count
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _repeated(item, (*loc, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _repeated(item, (*loc, i))
+
+
+# A JSON string, its loop unrolled (five times quicker than the plain alternation).
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{},:]', re.DOTALL)
+_BRACKETS = b"[]{}"
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in _BRACKETS)
+_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+def _nesting_problem(text: bytes) -> str | None:
+    """A located problem if lists and objects nest deeper than `MAX_DEPTH`, else None.
+
+    Counting the brackets outside strings is quick; only a file that is too
+    deep is read a second time, token by token, to say where.
+    """
+    brackets = _STRING.sub(b"", text).translate(None, _NOT_BRACKETS)
+    if len(brackets) <= MAX_DEPTH or max(itertools.accumulate(map(_STEP.__getitem__, brackets))) <= MAX_DEPTH:
+        return None
+    # Each open container: its kind and where the next value goes (a key or an index).
+    stack: list[list[Any]] = []
+    last_string: str | None = None
+    for token in _TOKEN.finditer(text):
+        kind = token[0][:1]
+        if kind in (b"[", b"{"):
+            if len(stack) == MAX_DEPTH:
+                return _too_deep([frame[1] for frame in stack], text, token.start())
+            stack.append([kind, 0 if kind == b"[" else "?"])
+        elif kind in (b"]", b"}"):
+            if stack:
+                stack.pop()
+        elif kind == b",":
+            if stack and stack[-1][0] == b"[":
+                stack[-1][1] += 1
+        elif kind == b":":
+            if stack and last_string is not None:
+                stack[-1][1] = last_string
+        else:
+            last_string = json.loads(token[0], strict=False)  # control characters: pydantic says so
+    return None  # the counting was fooled by broken strings: the parsers will say what is wrong
+
+
+def _too_deep(loc: list[int | str], text: bytes, offset: int) -> str:
+    line = text.count(b"\n", 0, offset) + 1
+    column = offset - (text.rfind(b"\n", 0, offset) + 1) + 1
+    shown = place(tuple(loc[:8])) + ("..." if len(loc) > 8 else "")
+    return (
+        f"{shown}: lists and objects nested more than {MAX_DEPTH} deep (at line {line} column {column}); "
+        "the format nests at most 5 deep"
+    )
+
+
+def _check_format(model: type[M], raw: Any, source: str | None) -> None:
     """One clear message for a plan given as an instance (or the reverse), not ten."""
     expected = {Instance: INSTANCE_FORMAT, Plan: PLAN_FORMAT}.get(model)
-    try:
-        found = json.loads(text).get("format")
-    except (ValueError, AttributeError):
-        return  # pydantic reports the JSON or shape problem itself
+    found = raw.get("format") if isinstance(raw, dict) else None
     if expected and found in (INSTANCE_FORMAT, PLAN_FORMAT) and found != expected:
         raise InstanceError([f"format: this is a {found} file, not {expected}"], source=source)
 
@@ -127,7 +268,7 @@ _REPAIRABLE = {
 }
 
 
-def _references_despite(err: ValidationError, text: bytes) -> list[str]:
+def _references_despite(err: ValidationError, raw: Any) -> list[str]:
     """The whole-file problems that field errors would otherwise hide.
 
     A bad number is replaced by 1 (valid for every count here) and an unknown
@@ -137,7 +278,6 @@ def _references_despite(err: ValidationError, text: bytes) -> list[str]:
     """
     if any(detail["type"] == "json_invalid" for detail in err.errors()):
         return []
-    raw = json.loads(text)
     flawed = set()
     for detail in err.errors():
         loc = detail["loc"]

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from planner.cli import main
 from planner.errors import InstanceError
-from planner.files import load_instance
+from planner.files import MAX_FILE_BYTES, load_instance, parse_instance
 
 INVALID = Path(__file__).parent / "data" / "invalid"
 EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "spec" / "examples"
@@ -58,6 +58,17 @@ CASES: dict[str, Case] = {
     "plan-file-instead-of-instance.json": Case(
         (("format", "this is a restart-plan/1 file, not restart-instance/1"),)
     ),
+    # --- hostile JSON: nesting, repeated keys, numbers JSON or int64 cannot hold ---------------
+    "nested-5000-deep.json": one("systems[1].duration_days[0][0]", "nested more than 32 deep (at line 27"),
+    "nested-33-deep.json": one("horizon_days[0]", "nested more than 32 deep (at line 4 column 50)"),
+    "duplicate-key-capacity.json": one("resources[0].capacity", "given 2 times in one object"),
+    "duplicate-key-in-demand.json": one("systems[0].demand.sec-team", "given 2 times in one object"),
+    "duplicate-top-level-key.json": one("horizon_days", "given 2 times in one object"),
+    "nan-capacity.json": one("resources[0].capacity", "expected an integer, got NaN"),
+    "infinity-rate.json": one("lines[0].rate_per_shift", "expected an integer, got Infinity"),
+    "capacity-near-2-63.json": one("resources[0].capacity", "must be at most 1000000000"),
+    "release-day-2-64.json": one("systems[1].release_day", "must be at most 1000000000"),
+    "number-with-5000-digits.json": one("invalid JSON", "number out of range at line 9"),
     # --- top-level fields ---------------------------------------------------------------------
     "missing-format.json": one("format", "missing field"),
     "wrong-format-version.json": one("format", 'got "restart-instance/2"'),
@@ -262,6 +273,21 @@ def test_validate_as_a_subprocess_exits_2_with_the_place_on_stderr() -> None:
     assert "lines[0].plant: unknown plant 'hallewood'" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert proc.stdout == ""
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.json"
+    with path.open("wb") as file:
+        file.truncate(MAX_FILE_BYTES + 1)  # sparse: nothing is written, and nothing should be read
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2, result.output
+    assert f"the file has {MAX_FILE_BYTES + 1:,} bytes" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_text_over_the_size_limit_is_refused() -> None:
+    with pytest.raises(InstanceError, match="the planner reads files of at most"):
+        parse_instance(b" " * (MAX_FILE_BYTES + 1))
 
 
 def test_validate_reports_a_missing_file_without_a_traceback(tmp_path: Path) -> None:
