@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +19,7 @@ from planner.files import load_instance, parse_instance
 from planner.schema import Instance, Line, Material, Plan, Plant, Resource, System
 from planner.spreadsheet import INSTANCE_SHEETS, Sheet, read_workbook, write_template, write_workbook
 from planner.spreadsheet.commands import export, import_xlsx, template
+from planner.spreadsheet.read import MAX_UNPACKED_BYTES
 
 from helpers import EXAMPLES, instance, solve_checked, tiny
 
@@ -228,6 +230,52 @@ def test_a_file_that_is_not_a_workbook_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "book.xlsx"
     path.write_text("not a workbook")
     assert _problems(path)[0].startswith("cannot read the workbook")
+
+
+def test_a_damaged_workbook_is_refused_with_the_damage_named(tmp_path: Path) -> None:
+    path = _book(tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet2.xml"
+    members[sheet] = members[sheet][: len(members[sheet]) // 2]  # XML cut in half
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    [problem] = _problems(path)
+    assert problem.startswith("cannot read the workbook, it is damaged: ParseError"), problem
+
+
+def test_a_workbook_that_unpacks_beyond_the_limit_is_refused_unopened(tmp_path: Path) -> None:
+    path = _book(tmp_path)
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("padding.bin", b"\0" * (MAX_UNPACKED_BYTES + 1))  # compresses to about 65 kB
+    [problem] = _problems(path)
+    assert problem.startswith("the workbook unpacks to "), problem
+
+
+def test_a_stray_cell_far_from_the_table_is_refused_before_its_rows_are_read(tmp_path: Path) -> None:
+    path = _book(tmp_path)
+    _edit(path, "lines", "XFD1048576", "x")
+    [problem] = _problems(path)
+    assert problem.startswith("lines: its used range A1:XFD1048576 holds 17,179,869,184 cells"), problem
+
+
+def test_a_formula_without_a_saved_value_is_named_at_its_cell(tmp_path: Path) -> None:
+    path = _book(tmp_path)
+    _edit(path, "resources", "B2", "=1+1")  # openpyxl saves no value: nothing calculated it
+    problems = _problems(path)
+    assert problems[0].startswith("resources!B2: a formula without a saved value"), problems
+
+
+def test_names_that_look_like_formulas_are_written_as_text_and_read_back_unchanged(tmp_path: Path) -> None:
+    hostile = '=HYPERLINK("http://example.com","click")'
+    data = tiny()
+    data["lines"][0]["name"] = hostile
+    data["materials"][0]["name"] = "@SUM(1+1)"
+    path = _book(tmp_path, instance(data))
+    cell = openpyxl.load_workbook(path)["lines"]["B2"]
+    assert (cell.value, cell.data_type) == (hostile, "s")
+    assert read_workbook(path) == instance(data)
 
 
 def test_without_openpyxl_the_error_says_how_to_install_it(

@@ -42,14 +42,10 @@ _SUBJECT = "the workbook"
 
 def read_workbook(path: str | Path) -> Instance:
     """Read a filled workbook into an `Instance`; `InstanceError` names each problem's cell."""
-    openpyxl = openpyxl_module()
     source = str(path)
-    try:
-        book = openpyxl.load_workbook(path, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as err:
-        raise InstanceError([f"cannot read the workbook: {err}"], source=source, subject=_SUBJECT) from None
     problems = _Problems()
-    tables = _read_sheets(book, problems)
+    book, formulas = _open(path, source)
+    tables = _read_sheets(book, problems, formulas)
     builder = _Builder(problems)
     data = builder.build(tables)
     try:
@@ -61,6 +57,74 @@ def read_workbook(path: str | Path) -> Instance:
     if problems:
         raise InstanceError(problems.lines(), source=source, subject=_SUBJECT)
     return instance
+
+
+MAX_UNPACKED_BYTES = 64 * 2**20
+"""The most a workbook may unpack to: xl-s1's unpacks to 0.7 MB, and openpyxl holds
+many times a sheet's size in memory, so a larger one is refused before it is opened."""
+
+MAX_SHEET_CELLS = 1_000_000
+"""The largest used range of a sheet: xl-s1's largest sheet has under 2,000 cells. A
+stray value far down or to the right makes the used range huge, and every row of it
+would be read."""
+
+
+def _open(path: str | Path, source: str) -> tuple[Workbook, dict[str, set[tuple[int, int]]]]:
+    """The workbook with the values saved in its cells, and where it holds formulas.
+
+    `InstanceError` for a file that is not a workbook, one that is damaged,
+    or one that unpacks beyond `MAX_UNPACKED_BYTES` (a zip bomb).
+    """
+    openpyxl = openpyxl_module()
+
+    def refuse(problem: str) -> InstanceError:
+        return InstanceError([problem], source=source, subject=_SUBJECT)
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            # A member's declared size bounds what zipfile unpacks of it.
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (OSError, zipfile.BadZipFile, ValueError) as err:
+        raise refuse(f"cannot read the workbook: {err}") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise refuse(
+            f"the workbook unpacks to {unpacked:,} bytes; the planner reads workbooks of at most "
+            f"{MAX_UNPACKED_BYTES:,}"
+        )
+    try:
+        book = openpyxl.load_workbook(path, data_only=True)
+    except Exception as err:  # openpyxl raises whatever its zip, XML and style readers raise on damage
+        raise refuse(f"cannot read the workbook, it is damaged: {type(err).__name__}: {err}") from None
+    for ws in book.worksheets:
+        cells = (ws.max_row or 0) * (ws.max_column or 0)
+        if cells > MAX_SHEET_CELLS:
+            raise refuse(
+                f"{ws.title}: its used range {ws.dimensions} holds {cells:,} cells, more than the "
+                f"{MAX_SHEET_CELLS:,} read; clear the cells outside the table"
+            )
+    try:
+        formulas = _formula_cells(openpyxl.load_workbook(path, read_only=True))
+    except Exception as err:  # as above
+        raise refuse(f"cannot read the workbook, it is damaged: {type(err).__name__}: {err}") from None
+    return book, formulas
+
+
+def _formula_cells(book: Workbook) -> dict[str, set[tuple[int, int]]]:
+    """Sheet name -> (row, column index from 0) of each cell that holds a formula."""
+    found: dict[str, set[tuple[int, int]]] = {}
+    try:
+        for ws in book.worksheets:
+            found[ws.title] = {
+                (cell.row, cell.column - 1)
+                for row in ws.iter_rows()
+                for cell in row
+                if getattr(cell, "data_type", None) == "f"
+                and cell.row is not None
+                and cell.column is not None
+            }
+    finally:
+        book.close()
+    return found
 
 
 # --- reading: cells -------------------------------------------------------------------
@@ -103,7 +167,9 @@ class _Problems:
         return self.found
 
 
-def _read_sheets(book: Workbook, problems: _Problems) -> dict[str, list[_Row]]:
+def _read_sheets(
+    book: Workbook, problems: _Problems, formulas: dict[str, set[tuple[int, int]]]
+) -> dict[str, list[_Row]]:
     """Every instance sheet's non-blank rows (absent sheets have none); unknown sheets reported."""
     tables: dict[str, list[_Row]] = {name: [] for name in INSTANCE_LAYOUT}
     for ws in book.worksheets:
@@ -121,9 +187,25 @@ def _read_sheets(book: Workbook, problems: _Problems) -> dict[str, list[_Row]]:
             tables[ws.title] = _read_settings(ws, problems)
         else:
             tables[ws.title] = _read_table(ws, layout, problems)
+        _formulas_without_values(ws, formulas.get(ws.title, set()), problems)
     if SETTINGS.name not in book.sheetnames:
         problems.add(SETTINGS.name, "missing sheet (it holds name and horizon_days)")
     return tables
+
+
+def _formulas_without_values(ws: Worksheet, formulas: set[tuple[int, int]], problems: _Problems) -> None:
+    """A formula's value is read as the workbook saved it; one never calculated would read as blank.
+
+    openpyxl calculates nothing: a workbook written by a program, not saved by
+    a spreadsheet program, has formulas without values.
+    """
+    for row, column in sorted(formulas):
+        if ws.cell(row, column + 1).value is None:
+            problems.add(
+                _cell(ws.title, column, row),
+                "a formula without a saved value: save the workbook in a spreadsheet program, "
+                "or type the value",
+            )
 
 
 def _read_table(ws: Worksheet, layout: Sheet, problems: _Problems) -> list[_Row]:

@@ -195,6 +195,9 @@ def _write_rows(
         for cell in row:
             if isinstance(cell.value, date):
                 cell.number_format = "yyyy-mm-dd"
+            elif cell.data_type == "f":
+                # A name such as '=HYPERLINK(...)' is text from the file, never a formula to run.
+                cell.data_type = "s"
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(len(rows) + 1, 2)}"
     for i, title in enumerate(header, start=1):
