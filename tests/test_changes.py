@@ -321,7 +321,10 @@ def test_scenario_file_errors_are_located_in_the_file(tmp_path: Path) -> None:
         ({"scenarios": [{"name": "a", "changes": ["x=1"], "why": "?"}]}, "scenarios[0].why: unknown field"),
         ({"scenario": []}, "scenarios: missing field"),
         ("{not json", "invalid JSON"),
-        ('{"scenarios": [{"name": "a", "name": "b", "changes": ["x=1"]}]}', "scenarios[0].name: given 2 times"),
+        (
+            '{"scenarios": [{"name": "a", "name": "b", "changes": ["x=1"]}]}',
+            "scenarios[0].name: given 2 times",
+        ),
         ('{"scenarios": ' + "[" * 40 + "]" * 40 + "}", "scenarios[0][0]"),
     ],
 )
