@@ -90,8 +90,11 @@ def main(debug: bool) -> None:
 @click.argument("instance", type=click.Path(dir_okay=False, path_type=Path))
 @user_errors
 def validate(instance: Path) -> None:
-    """Check INSTANCE against the contract and list every problem with its place."""
+    """Check INSTANCE against the contract and the sizes the planner solves; list every problem."""
+    from planner.limits import check_size
+
     inst = load_instance(instance)
+    check_size(inst, str(instance))
     click.echo(
         f"{instance}: valid {inst.format} '{inst.name}': {len(inst.systems)} systems, "
         f"{len(inst.lines)} lines, {inst.horizon_days} days, objective {inst.objective}",

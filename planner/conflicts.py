@@ -69,6 +69,7 @@ from typing import Any, Literal
 
 from ortools.sat.python import cp_model
 
+from planner.budget import Budget, OutOfTime
 from planner.cpsat.model import RestartModel
 from planner.ctrl_c import stop_on_ctrl_c
 from planner.data import ProblemData
@@ -448,7 +449,7 @@ class _Oracle:
     def _verdict(self, inst: Instance) -> Verdict:
         if structural_reasons(inst):
             return "infeasible"
-        plan = greedy(inst)
+        plan = greedy(inst, Budget(time.perf_counter(), self.deadline))
         if plan is not None and verify(inst, plan).ok:
             return "feasible"
         limit = min(self.check_limit, self.deadline - time.perf_counter())
@@ -459,10 +460,14 @@ class _Oracle:
 
 def feasibility(instance: Instance, *, time_limit: float, workers: int = 1, seed: int = 0) -> Verdict:
     """Does `instance` have a plan? CP-SAT without the objective; a plan found must pass `verify`."""
+    budget = Budget.of(time_limit)
     data = ProblemData.from_instance(instance)
-    built = RestartModel(data)
+    try:
+        built = RestartModel(data, budget.check)
+    except OutOfTime:
+        return "unknown"
     built.model.clear_objective()  # type: ignore[no-untyped-call]
-    solver = _solver(time_limit, workers, seed)
+    solver = _solver(budget.left(), workers, seed)
     with stop_on_ctrl_c(solver):
         code = solver.solve(built.model)
     if code == cp_model.INFEASIBLE:

@@ -47,6 +47,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from planner.budget import Budget
 from planner.data import LineData, ModeData, ProblemData
 from planner.plans import Decisions, build_plan, figures
 from planner.schema import Instance, Plan
@@ -55,13 +56,24 @@ Demand = dict[int, int]  # resource index -> amount
 _PROMOTIONS = 20  # times the clearing of what pins need starts over with a late system first
 
 
-def greedy(instance: Instance) -> Plan | None:
-    """A feasible plan of `instance` built by priority rules, or None when none was found."""
+def greedy(instance: Instance, budget: Budget | None = None) -> Plan | None:
+    """A feasible plan of `instance` built by priority rules, or None when none was found.
+
+    With `budget`, no variant is begun once it has run out, except the first
+    schedule and its production: a plan of the largest instance the planner
+    solves is then made within about a second of the deadline.
+    """
     data = ProblemData.from_instance(instance)
     facts = _Facts(data)
+
+    def out_of_time(made: object) -> bool:
+        return budget is not None and budget.expired() and bool(made)
+
     schedules: dict[_ScheduleKey, _Schedule] = {}
     pinned: dict[bool, _State | None] = {}  # by the mode rule, the only part of a strategy step 1 uses
     for strategy in _strategies(data):
+        if out_of_time(schedules):
+            break
         scheduler = _Scheduler(data, facts, strategy)
         if strategy.frugal not in pinned:
             pinned[strategy.frugal] = scheduler.pin()
@@ -76,11 +88,16 @@ def greedy(instance: Instance) -> Plan | None:
         # Production does not change the makespan: simulate it for one of the best schedules only.
         candidates = [min(candidates, key=lambda sched: max(sched.restart.values(), default=0))]
     first, *others = facts.production_orders
-    outcomes = sorted(
-        (_produce(data, facts, sched, first) for sched in candidates), key=lambda outcome: outcome.key
-    )
+    outcomes: list[_Outcome] = []
+    for sched in candidates:
+        if not out_of_time(outcomes):
+            outcomes.append(_produce(data, facts, sched, first))
+    outcomes.sort(key=lambda outcome: outcome.key)
     # The other production priorities, on the two best schedules only: they rarely change the ranking.
-    outcomes += [_produce(data, facts, o.schedule, order) for o in outcomes[:2] for order in others]
+    for o in outcomes[:2]:
+        for order in others:
+            if not out_of_time(outcomes):
+                outcomes.append(_produce(data, facts, o.schedule, order))
     return _plan(instance, data, min(outcomes, key=lambda outcome: outcome.key))
 
 

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import math
-import time
 from dataclasses import dataclass
 from typing import Literal
 
 from ortools.sat.python import cp_model
 
+from planner.budget import Budget, OutOfTime
 from planner.cpsat.model import RestartModel
 from planner.ctrl_c import stop_on_ctrl_c
 from planner.data import ProblemData
 from planner.errors import SolveError
 from planner.greedy import greedy
 from planner.infeasibility import structural_reasons
+from planner.limits import check_size
 from planner.plans import Decisions, build_plan, decisions_from_plan, figures
 from planner.portfolio import OnProgress as OnProgress  # re-exported: part of solve()'s signature
 from planner.portfolio import Portfolio, SearchProgress, new_solver, schedule_neighbourhoods
@@ -44,6 +45,7 @@ class Result:
     time_to_best: float | None = None  # seconds from the start to the last improving plan
     trajectory: tuple[tuple[float, float | None, float], ...] = ()  # (seconds, objective, bound)
     interrupted: bool = False  # Ctrl-C stopped the search: the plan is the best found until then
+    note: str | None = None  # what a reader must know of how the plan was made (never a search's luck)
 
     def time_to_gap(self, gap: float) -> float | None:
         """Seconds until the search's own gap first fell to `gap` (None if it never did)."""
@@ -107,29 +109,28 @@ def solve(
     far is returned (`Result.interrupted`); elsewhere it raises
     KeyboardInterrupt as usual.
     """
-    started = time.perf_counter()
+    budget = Budget.of(time_limit)
+    check_size(instance)
     if structural_checks:
         reasons = structural_reasons(instance)
         if reasons:
-            elapsed = time.perf_counter() - started
             return Result(
-                "infeasible", _empty_plan(instance, "infeasible", reasons), None, None, elapsed, 0.0
+                "infeasible", _empty_plan(instance, "infeasible", reasons), None, None, budget.elapsed(), 0.0
             )
     if method == "mip":
-        return _mip(instance, started, time_limit, workers, seed, log)
+        return _mip(instance, budget, workers, seed, log)
     if method == "greedy":
-        return _greedy_result(instance, greedy(instance), started)
+        return _greedy_result(instance, greedy(instance, budget), budget)
     fallback = None
     if hint is not None:
         fallback = rebase(instance, hint)
     elif warmstart:
-        hint = fallback = greedy(instance)
+        hint = fallback = greedy(instance, budget.within(_GREEDY_SHARE * budget.seconds))
     return _search(
         instance,
         hint,
         fallback,
-        started,
-        time_limit,
+        budget,
         workers,
         seed,
         log,
@@ -162,8 +163,8 @@ def rebase(instance: Instance, plan: Plan) -> Plan | None:
     return rebased if verify(instance, rebased).ok else None
 
 
-def _greedy_result(instance: Instance, plan: Plan | None, started: float) -> Result:
-    elapsed = time.perf_counter() - started
+def _greedy_result(instance: Instance, plan: Plan | None, budget: Budget) -> Result:
+    elapsed = budget.elapsed()
     if plan is None:
         reason = (
             "The greedy baseline found no plan; it does not prove that none exists (try the CP-SAT search)."
@@ -172,14 +173,15 @@ def _greedy_result(instance: Instance, plan: Plan | None, started: float) -> Res
     return Result(plan.status, plan, plan.objective.value, plan.objective.bound, elapsed, 0.0, elapsed)
 
 
-def _mip(instance: Instance, started: float, time_limit: float, workers: int, seed: int, log: bool) -> Result:
+def _mip(instance: Instance, budget: Budget, workers: int, seed: int, log: bool) -> Result:
     try:
         from planner.mip import solve_mip
     except ImportError as error:  # highspy is the optional `mip` extra
         raise SolveError(f"--method mip needs HiGHS ({error}): pip install 'restart-planner[mip]'") from None
     data = ProblemData.from_instance(instance)
+    time_limit = budget.left()
     outcome = solve_mip(data, time_limit=time_limit, threads=workers, seed=seed, log=log)
-    runtime = time.perf_counter() - started
+    runtime = budget.elapsed()
     if outcome.decisions is None:
         reason = {
             "infeasible": "No plan meets every constraint together: HiGHS proved it on the MIP.",
@@ -195,12 +197,23 @@ def _mip(instance: Instance, started: float, time_limit: float, workers: int, se
     return Result(plan.status, plan, plan.objective.value, plan.objective.bound, runtime, outcome.build_time)
 
 
+# The greedy's variants after its first plan improve that plan by at most 4 % on the
+# generated instances and JLR-2025 (python -m benchmarks.greedy_variants), in well under
+# a second except on xl-s1 (2 s, for no gain): a search does more with that time.
+_GREEDY_SHARE = 0.1
+
+# What finishing a search takes (reading its plan back, building and checking the plan
+# file) and how far CP-SAT runs past its own time limit (its presolve looks at the clock
+# between steps) both grow with the model, as its build does: on xl-s1 about a quarter
+# of the build time; so the search ends that much before the deadline.
+_FINISH_SHARE = 0.25
+
+
 def _search(
     instance: Instance,
     hint: Plan | None,
     fallback: Plan | None,
-    started: float,
-    time_limit: float,
+    budget: Budget,
     workers: int,
     seed: int,
     log: bool,
@@ -209,18 +222,28 @@ def _search(
     root_probe: bool = True,
 ) -> Result:
     data = ProblemData.from_instance(instance)
-    built = RestartModel(data)
-    start_from = fallback or hint
-    start = None
-    if start_from is not None and start_from.has_schedule:
-        # A plan of another instance may name ids or days this one lacks: then no warm start.
-        with contextlib.suppress(KeyError, IndexError):
-            start = decisions_from_plan(data, start_from)
-            built.warmstart(start)
-    build_time = time.perf_counter() - started
+    try:
+        built = RestartModel(data, budget.check)
+        start_from = fallback or hint
+        start = None
+        if start_from is not None and start_from.has_schedule:
+            # A plan of another instance may name ids or days this one lacks: then no warm start.
+            with contextlib.suppress(KeyError, IndexError):
+                start = decisions_from_plan(data, start_from)
+                built.warmstart(start)
+        budget.check()
+    except OutOfTime:
+        return _unsearched(instance, fallback, budget)
+    build_time = budget.elapsed()
+    search = budget.keeping(_FINISH_SHARE * build_time)
+    if search.left() < _FINISH_SHARE * build_time:
+        # CP-SAT would spend about that loading the model (xl-s1: 1 s) and find nothing.
+        return _unsearched(instance, fallback, budget)
 
-    solver = new_solver(time_limit - build_time, workers, seed, log)
-    progress = SearchProgress(started, on_progress, None if fallback is None else _value(fallback), built)
+    solver = new_solver(search.left(), workers, seed, log)
+    progress = SearchProgress(
+        budget.started, on_progress, None if fallback is None else _value(fallback), built
+    )
     solver.best_bound_callback = progress.on_bound
     lns = schedule_neighbourhoods(built, workers, seed) if neighbourhoods else None
     if lns is None:
@@ -239,15 +262,16 @@ def _search(
         with stop_on_ctrl_c(solver, portfolio) as ctrl_c:
             progress.on_start()
             # Only a verified plan is a sound incumbent for the neighbourhoods.
-            code, found, solver = portfolio.run(start if fallback is not None else None, started + time_limit)
-    runtime = time.perf_counter() - started
+            code, found, solver = portfolio.run(start if fallback is not None else None, search.deadline)
+    runtime = budget.elapsed()
     status = _status(code, built)
     if status == "infeasible":
         if fallback is not None:
             raise SolveError("planner bug: CP-SAT proved infeasible an instance with a verified plan")
-        reasons = _conflict_reasons(instance, time_limit, workers, seed)
-        runtime = time.perf_counter() - started
-        return Result(status, _empty_plan(instance, status, reasons), None, None, runtime, build_time)
+        reasons = _conflict_reasons(instance, budget.keeping(_FINISH_SHARE * build_time), workers, seed)
+        return Result(
+            status, _empty_plan(instance, status, reasons), None, None, budget.elapsed(), build_time
+        )
 
     plan = None
     if found is not None:
@@ -259,8 +283,8 @@ def _search(
         plan = _with_bound(fallback, progress.proved(solver))
     if plan is None:
         reason = (
-            f"No plan was found within the time limit of {time_limit:g} s: the solver neither found "
-            "a plan nor proved that none exists. Try a longer time limit."
+            f"No plan was found within the time limit of {budget.seconds:g} s: the "
+            "solver neither found a plan nor proved that none exists. Try a longer time limit."
         )
         if ctrl_c.is_set():
             reason = "The search was interrupted (Ctrl-C) before it found a plan."
@@ -320,21 +344,34 @@ def _status(code: cp_model.CpSolverStatus, built: RestartModel) -> Status:
     return _STATUS[code]
 
 
-def _conflict_reasons(instance: Instance, time_limit: float, workers: int, seed: int) -> list[str]:
-    """Why CP-SAT found no plan: small sets of the file's requirements that clash (`planner.conflicts`)."""
+def _conflict_reasons(instance: Instance, budget: Budget, workers: int, seed: int) -> list[str]:
+    """Why CP-SAT found no plan: small sets of the file's requirements that clash (`planner.conflicts`).
+
+    They are looked for in the time left of the solve's own limit; each check
+    takes at most a fifth of it, so that a conflict of several requirements
+    can be narrowed down in that time.
+    """
     from planner.conflicts import conflicts
 
-    report = conflicts(
-        instance, time_limit=min(30.0, time_limit), check_time_limit=5.0, workers=workers, seed=seed
-    )
-    if report.status == "explained":
-        return report.explanation()
-    generic = (
+    proved = (
         "No plan meets every constraint together: CP-SAT proved it, but no single structural "
         "cause was found (fixed starts and restarts, capacities, staff and the horizon each pass "
         "on their own checks), so the conflict lies in several constraints at once."
     )
-    return [generic, *report.explanation()]
+    left = budget.left()
+    if left < _CONFLICT_SECONDS:
+        return [
+            proved,
+            f"No time was left within the time limit to name the requirements at fault: run "
+            f"`restart-planner explain` with a --time-limit of {_CONFLICT_SECONDS:g} s or more.",
+        ]
+    report = conflicts(instance, time_limit=left, check_time_limit=left / 5, workers=workers, seed=seed)
+    if report.status == "explained":
+        return report.explanation()
+    return [proved, *report.explanation()]
+
+
+_CONFLICT_SECONDS = 1.0  # below this a conflict search ends before its first check of the instance
 
 
 def _value(plan: Plan) -> int:
@@ -351,6 +388,27 @@ def _with_bound(plan: Plan, proved: float) -> Plan:
     status: Status = "optimal" if bound == value else "feasible"
     objective = plan.objective.model_copy(update={"bound": bound})
     return plan.model_copy(update={"status": status, "objective": objective})
+
+
+def _unsearched(instance: Instance, fallback: Plan | None, budget: Budget) -> Result:
+    """No time is left to search once the model is built: the plan the search would start from."""
+    limit = f"{budget.seconds:g} s"
+    if fallback is None:
+        reason = (
+            f"No plan was found within the time limit of {limit}: it ran out while the CP-SAT model "
+            "was built. Try a longer time limit."
+        )
+        return Result(
+            "unknown", _empty_plan(instance, "unknown", [reason]), None, None, budget.elapsed(), 0.0
+        )
+    note = (
+        f"the greedy plan, not searched: the time limit of {limit} left no time to search once the "
+        "CP-SAT model was built; give a longer --time-limit for a searched plan"
+    )
+    value = _value(fallback)
+    bound = fallback.objective.bound if fallback.objective.bound is not None else value
+    runtime = budget.elapsed()
+    return Result(fallback.status, fallback, value, bound, runtime, runtime, runtime, note=note)
 
 
 def _empty_plan(instance: Instance, status: Status, explanation: list[str]) -> Plan:

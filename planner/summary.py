@@ -19,6 +19,8 @@ def summary(instance: Instance, result: Result) -> str:
     gap = result.gap if result.gap is not None else 0.0
     out.append(f"objective {plan.objective.kind} = {result.objective}, bound {result.bound}, gap {gap:.2%}")
     out.append(f"lost value {plan.lost_value}, lost units {plan.lost_units}, makespan {plan.makespan}")
+    if result.note:
+        out.append(f"note: {result.note}")
     width = max([len(ln.id) for ln in plan.lines] + [4])
     out.append(f"{'line':<{width}}  restart")
     for line in plan.lines:
@@ -29,6 +31,8 @@ def summary(instance: Instance, result: Result) -> str:
 def _day(instance: Instance, day: int | None) -> str:
     if day is None:
         return "not restarted"
+    if day < 0:
+        return "running (since before day 0)"
     if instance.start_date is None:
         return f"day {day}"
     when = instance.start_date + timedelta(days=day)

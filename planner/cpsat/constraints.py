@@ -7,6 +7,7 @@ checker's violation codes in `planner.verify`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import groupby
 
 from ortools.sat.python import cp_model
@@ -23,8 +24,10 @@ class Constraints:
         systems: dict[int, SystemVars],
         lines: list[LineVars],
         makespan: cp_model.IntVar | None = None,
+        check: Callable[[], None] = lambda: None,
     ) -> None:
         self.model = model
+        self.check = check  # called between steps: it raises to stop a build that is out of time
         self.data = data
         self.systems = systems
         self.lines = lines
@@ -41,6 +44,7 @@ class Constraints:
         self._c5_output()
         self._c6_staff()
         self._c7_materials()
+        self.check()
 
     # -- C1 -------------------------------------------------------------------
 
@@ -143,6 +147,7 @@ class Constraints:
         """
         model = self.model
         for line, lv in zip(self.data.lines, self.lines, strict=True):
+            self.check()
             if line.running_before_day0:
                 continue  # contract: constraint 3 no longer applies
             for before, after in zip(lv.on, lv.on[1:], strict=False):
@@ -168,6 +173,7 @@ class Constraints:
     def _c4_shifts(self) -> None:
         """C4: no shift before the restart; 1..max_shifts on every working day from it."""
         for line, lv in zip(self.data.lines, self.lines, strict=True):
+            self.check()
             for t, shifts in lv.shifts.items():
                 self.model.add(shifts >= lv.on[t])
                 self.model.add(shifts <= line.max_shifts * lv.on[t])
@@ -177,6 +183,7 @@ class Constraints:
     def _c5_output(self) -> None:
         """C5: units within rate x shifts, the ramp-up cap, and the baseline B(l)."""
         for line, lv in zip(self.data.lines, self.lines, strict=True):
+            self.check()
             for t, units in lv.units.items():
                 self.model.add(units <= line.rate * lv.shifts[t])
                 cap = self._ramp_cap(line, lv, t)
@@ -215,6 +222,7 @@ class Constraints:
                 crews = [(line.crew[pool], lv) for line, lv in members if pool in line.crew]
                 if not crews:
                     continue
+                self.check()
                 for t in range(self.data.horizon):
                     if not plant.working[t]:
                         continue
@@ -236,6 +244,7 @@ class Constraints:
             consumers = [(line.inputs[m], lv) for line, lv in pairs if m in line.inputs]
             if not consumers:
                 continue  # nothing consumes it: its stock constrains nothing
+            self.check()
             makers = [lv for line, lv in pairs if line.output == m]
             top = material.on_hand + sum(material.supply)
             top += sum(line.full_rate * data.horizon for line, _ in pairs if line.output == m)
