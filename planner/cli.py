@@ -8,6 +8,7 @@ Messages go to stderr; plans go to a file or stdout.
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import click
 
 from planner.cli_errors import user_errors
+from planner.ctrl_c import terminate_as_interrupt
 from planner.files import load_instance, load_plan
 from planner.output import write_atomically
 from planner.schema import Instance
@@ -84,6 +86,10 @@ def _write(text: str, output: str) -> None:
 @click.version_option(package_name="restart-planner")
 def main(debug: bool) -> None:
     """Plan the phased restart of plants and lines after a cyber attack."""
+    # SIGTERM (a service manager stopping the command) is handled as Ctrl-C: a search stops
+    # and its best plan is written, and no half-written file or temporary file is left.
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, terminate_as_interrupt)
 
 
 @main.command()

@@ -1,7 +1,10 @@
 """`stop_on_ctrl_c(solver)`: Ctrl-C stops a CP-SAT search and then still reaches Python.
 
 Every CP-SAT run of the planner goes through it (planner/solve.py,
-planner/conflicts.py).
+planner/conflicts.py). A program that installs `terminate_as_interrupt` as
+its SIGTERM handler (the command line does) gets the same for SIGTERM: a
+search is stopped and its best plan kept, and elsewhere SIGTERM raises
+KeyboardInterrupt, so that the same clean-up runs as for Ctrl-C.
 """
 
 from __future__ import annotations
@@ -18,6 +21,11 @@ from ortools.sat.python import cp_model
 
 class Stoppable(Protocol):
     def stop_search(self) -> None: ...
+
+
+def terminate_as_interrupt(signum: int, frame: object) -> None:
+    """A SIGTERM handler: SIGTERM is handled as Ctrl-C (see the module)."""
+    raise KeyboardInterrupt
 
 
 @contextlib.contextmanager
@@ -41,22 +49,28 @@ def stop_on_ctrl_c(solver: cp_model.CpSolver, *others: Stoppable) -> Iterator[th
         yield interrupted
         return
     solver.parameters.catch_sigint_signal = False
-    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    caught = [signal.SIGINT] if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN else []
+    if signal.getsignal(signal.SIGTERM) is terminate_as_interrupt:
+        caught.append(signal.SIGTERM)
+    if not caught:
         yield interrupted
         return
     reader, writer = socket.socketpair()
     writer.setblocking(False)
     finished = threading.Event()
     watcher = threading.Thread(
-        target=_watch_ctrl_c, args=(reader, (solver, *others), interrupted, finished), daemon=True
+        target=_watch_ctrl_c,
+        args=(reader, (solver, *others), set(caught), interrupted, finished),
+        daemon=True,
     )
     previous_fd = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
-    previous = signal.signal(signal.SIGINT, _ignore_signal)
+    previous = {signum: signal.signal(signum, _ignore_signal) for signum in caught}
     watcher.start()
     try:
         yield interrupted
     finally:
-        signal.signal(signal.SIGINT, signal.default_int_handler if previous is None else previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.default_int_handler if handler is None else handler)
         signal.set_wakeup_fd(previous_fd)
         finished.set()
         writer.close()  # the watcher reads the end of the stream and returns
@@ -67,15 +81,16 @@ def stop_on_ctrl_c(solver: cp_model.CpSolver, *others: Stoppable) -> Iterator[th
 def _watch_ctrl_c(
     reader: socket.socket,
     searches: tuple[Stoppable, ...],
+    caught: set[int],
     interrupted: threading.Event,
     finished: threading.Event,
 ) -> None:
-    """Wait for SIGINT's byte on the wakeup socket, then stop the search until it has stopped."""
+    """Wait for a caught signal's byte on the wakeup socket, then stop the search until it has stopped."""
     while True:
         received = reader.recv(64)
         if not received:
             return
-        if signal.SIGINT in received:
+        if caught.intersection(received):
             break
     interrupted.set()
     # Repeated: a Ctrl-C just before the search began would otherwise be lost.
@@ -87,4 +102,4 @@ def _watch_ctrl_c(
 
 
 def _ignore_signal(signum: int, frame: object) -> None:
-    """SIGINT's handler during a search: `_watch_ctrl_c` acts on it."""
+    """SIGINT's (and SIGTERM's) handler during a search: `_watch_ctrl_c` acts on it."""

@@ -249,8 +249,17 @@ def test_ctrl_c_during_a_search_returns_its_best_plan_and_restores_the_handler(
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-@pytest.mark.parametrize("workers", ["1", "2"])  # 2: the schedule neighbourhoods run alongside
-def test_ctrl_c_stops_the_solve_command_which_writes_its_best_plan(tmp_path: Path, workers: str) -> None:
+@pytest.mark.parametrize(
+    ("workers", "signum"),
+    [
+        ("1", signal.SIGINT),
+        ("2", signal.SIGINT),  # 2: the schedule neighbourhoods run alongside
+        ("2", signal.SIGTERM),  # as a service manager stops a command: the best plan is kept too
+    ],
+)
+def test_ctrl_c_stops_the_solve_command_which_writes_its_best_plan(
+    tmp_path: Path, workers: str, signum: signal.Signals
+) -> None:
     source = GENERATED / "medium-s1.json"
     out = tmp_path / "plan.json"
     command = [sys.executable, "-m", "planner", "solve", str(source), "-o", str(out)]
@@ -266,7 +275,7 @@ def test_ctrl_c_stops_the_solve_command_which_writes_its_best_plan(tmp_path: Pat
     try:
         lines = _lines(process)
         _wait_for(lines, re.compile(r"bound [\d,]+"), timeout=40)  # the search is under way
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signum)
         code = process.wait(timeout=30)
     finally:
         process.kill()
