@@ -281,7 +281,7 @@ def schema(out_dir: Path) -> None:
     "--marginal",
     "marginal_",
     is_flag=True,
-    help="Price +1 of every resource, +10%% of every staff pool and every supplier a week earlier.",
+    help="Price +1 of every resource, +10% of every staff pool and every supplier a week earlier.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON on stdout.")
 @_solver_options(time_help="Seconds for each solve (the base and every scenario).")

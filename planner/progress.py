@@ -7,7 +7,9 @@ ends; elsewhere (a pipe, a log file, CI) `PlainProgress` prints lines such as
 
       12.3 s  objective 14,160,000  bound 10,200,000  gap 28.0%
 
-at most one a second, unless the objective improved.
+the first at once, then at most one every 5 seconds (the latest state), and
+the last when the search ends: a minute's search on JLR-2025, with its 40 and
+more better plans and bounds, makes about a dozen lines of a log.
 """
 
 from __future__ import annotations
@@ -41,9 +43,9 @@ def _number(value: int | None) -> str:
 
 
 class PlainProgress:
-    """Log lines: at most one every `interval` seconds, and one at every better objective."""
+    """Log lines: the first at once, then at most one every `interval` seconds, the last on `close`."""
 
-    def __init__(self, stream: TextIO, interval: float = 1.0, clock: Clock = time.monotonic) -> None:
+    def __init__(self, stream: TextIO, interval: float = 5.0, clock: Clock = time.monotonic) -> None:
         self.stream = stream
         self.interval = interval
         self.clock = clock
@@ -56,7 +58,7 @@ class PlainProgress:
         with self._lock:
             self._latest = progress
             now = self.clock()
-            if self._better(progress) or now - self._printed_at >= self.interval:
+            if now - self._printed_at >= self.interval:
                 self._print(progress, now)
 
     def close(self) -> None:
@@ -64,15 +66,6 @@ class PlainProgress:
         with self._lock:
             if self._latest is not None and self._latest is not self._printed:
                 self._print(self._latest, self.clock())
-
-    def _better(self, progress: Progress) -> bool:
-        if progress.objective is None:
-            return False
-        return (
-            self._printed is None
-            or self._printed.objective is None
-            or (progress.objective < self._printed.objective)
-        )
 
     def _print(self, progress: Progress, now: float) -> None:
         print(progress_line(progress), file=self.stream, flush=True)

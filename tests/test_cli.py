@@ -139,3 +139,22 @@ def test_generate_writes_the_committed_instance_for_the_same_size_and_seed(tmp_p
     assert code == 0
     committed = Path(__file__).resolve().parents[1] / "instances" / "generated" / "tiny-s1.json"
     assert out.read_text() == committed.read_text()
+
+
+def test_whatif_help_shows_a_percent_sign_not_two() -> None:
+    code, out, _ = run("whatif", "--help")
+    assert code == 0
+    assert "+10% of every staff pool" in " ".join(out.split())
+    assert "%%" not in out
+
+
+def test_summary_says_a_line_running_since_before_day_0_is_running(tmp_path: Path) -> None:
+    data = tiny(start_date="2025-09-01")
+    data["lines"][0]["fixed_restart"] = -365
+    data["lines"][0]["systems"] = []
+    path = tmp_path / "running.json"
+    path.write_text(json.dumps(data))
+    code, _, err = run("solve", str(path), "-o", str(tmp_path / "plan.json"), "--workers", "1", "-q")
+    assert code == 0, err
+    assert "A     running (since before day 0)" in err
+    assert "day -365" not in err

@@ -60,18 +60,18 @@ def test_a_progress_line_shows_a_dash_for_what_is_not_known_yet() -> None:
     assert progress_line(Progress(0.5, 380, None)) == "   0.5 s  objective 380  bound -  gap -"
 
 
-def test_plain_progress_prints_at_most_one_line_a_second_unless_the_objective_improves() -> None:
+def test_plain_progress_prints_the_first_line_at_once_then_one_every_five_seconds() -> None:
     out, clock = io.StringIO(), FakeClock()
     display = PlainProgress(out, clock=clock)
-    display(Progress(0.1, 100, None))
-    clock.now = 0.2
-    display(Progress(0.2, 100, 50))  # a better bound only: held back
-    clock.now = 0.3
-    display(Progress(0.3, 90, 50))  # a better plan: shown at once
-    clock.now = 1.5
-    display(Progress(1.5, 90, 60))  # a second later: shown
-    assert [line.split()[3] for line in out.getvalue().splitlines()] == ["100", "90", "90"]
-    assert "bound 60" in out.getvalue().splitlines()[-1]
+    display(Progress(0.1, 100, None))  # the first: shown
+    for tenth in range(2, 600):  # a better plan and a better bound every 0.1 s for a minute
+        clock.now = tenth / 10
+        display(Progress(clock.now, 100 - tenth // 10, tenth // 20))
+    display.close()
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 1 + 11 + 1  # the first, one every 5 s, the last on close
+    assert lines[0].split()[3] == "100"
+    assert lines[-1].endswith("objective 41  bound 29  gap 29.3%")
 
 
 def test_plain_progress_prints_the_last_held_back_state_when_closed() -> None:
