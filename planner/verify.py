@@ -66,9 +66,17 @@ class VerifyReport:
     def ok(self) -> bool:
         return not self.violations
 
-    def summary(self) -> str:
+    def summary(self, most: int = 20) -> str:
+        """The violations, at most `most` of each rule (a broken plan can have millions), or the figures."""
         if self.violations:
-            return "\n".join(str(v) for v in self.violations)
+            shown: dict[str, int] = {}
+            lines = []
+            for v in self.violations:
+                shown[v.code] = shown.get(v.code, 0) + 1
+                if shown[v.code] <= most:
+                    lines.append(str(v))
+            lines += [f"{code} ... and {n - most:,} more" for code, n in shown.items() if n > most]
+            return "\n".join(lines)
         if self.figures is None:
             return "plan has no schedule (status infeasible or unknown) and is well formed"
         f = self.figures

@@ -295,6 +295,16 @@ def test_every_violation_is_reported_not_only_the_first() -> None:
     assert report.summary().count("\n") == len(report.violations) - 1
 
 
+def test_summary_of_a_plan_with_a_million_rows_is_not_a_million_lines() -> None:
+    inst, plan = golden("01-precedence-and-one-team")
+    repeated = [("A", 4, 1, 10)] * 50  # each a second row for line A, day 4
+    report = verify(inst, with_production(plan, rows_of(plan) + repeated))
+    assert len(only(report, "C0")) == 50  # every one is in the report
+    lines = report.summary().splitlines()
+    assert sum(line.startswith("C0 line A, day 4") for line in lines) == 20
+    assert "C0 ... and 30 more" in lines
+
+
 def test_checker_imports_nothing_of_the_solver() -> None:
     source = (REPO / "planner" / "verify.py").read_text()
     imported: set[str] = set()
