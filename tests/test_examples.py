@@ -8,7 +8,7 @@ import pytest
 
 from planner.files import load_instance
 
-from helpers import EXAMPLES, solve_checked
+from helpers import EXAMPLES, SHARED, solve_checked
 
 
 def stated_optima() -> dict[str, tuple[str, int]]:
@@ -44,3 +44,11 @@ def test_example_02_uses_the_fast_mode_for_both_systems() -> None:
 def test_example_01_restarts_the_higher_value_per_team_day_first() -> None:
     result = solve_checked(load_instance(EXAMPLES / "01-precedence-and-one-team.json"))
     assert {ln.id: ln.restart_day for ln in result.plan.lines} == {"A": 4, "B": 6}
+
+
+@pytest.mark.skipif(not (SHARED / "spec" / "examples").is_dir(), reason="no ../shared beside the repository")
+def test_the_copied_examples_are_the_contracts_own() -> None:
+    shared = SHARED / "spec" / "examples"
+    for ours in sorted(EXAMPLES.iterdir()):
+        assert ours.read_bytes() == (shared / ours.name).read_bytes(), f"{ours.name} drifted from {shared}"
+    assert sorted(p.name for p in shared.iterdir()) == sorted(p.name for p in EXAMPLES.iterdir())

@@ -25,8 +25,8 @@ from planner.schema import Instance
 from planner.solve import solve
 from planner.verify import verify
 
-# The worked examples of the contract: ../shared/spec/examples next to the repository.
-EXAMPLES = sorted((Path(__file__).parents[2] / "shared" / "spec" / "examples").glob("*.json"))
+# The worked examples of the contract (a copy of ../shared/spec/examples).
+EXAMPLES = sorted((Path(__file__).parent / "data" / "examples").glob("*.json"))
 
 ALL_DAYS = [0, 1, 2, 3, 4, 5, 6]
 

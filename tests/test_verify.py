@@ -22,12 +22,8 @@ from planner.verify import Figures, VerifyReport, Violation, verify
 
 REPO = Path(__file__).resolve().parents[1]
 PLAN_FIXTURES = Path(__file__).resolve().parent / "data" / "plans"  # <example>.plan.json
-# The spec's examples: a copy in the repo if there is one, else the shared spec.
-EXAMPLE_DIRS = (
-    REPO / "instances" / "examples",
-    REPO / "tests" / "data" / "examples",
-    REPO.parent / "shared" / "spec" / "examples",
-)
+# The spec's examples, copied from ../shared/spec/examples.
+EXAMPLE_DIRS = (REPO / "tests" / "data" / "examples",)
 
 Json = dict[str, Any]
 Row = tuple[str, int, int, int]  # line, day, shifts, units
