@@ -397,6 +397,7 @@ def instance() -> JSON:
         "start_date": START.isoformat(),
         "horizon_days": HORIZON,
         "objective": "lost_value",
+        "value_unit": {"currency": "GBP", "scale": 100},  # values are contribution in £100 (jlr-2025.md)
         "resources": RESOURCES,
         "systems": SYSTEMS,
         "plants": [

@@ -395,8 +395,8 @@ def _explain_conflicts(inst: Instance, as_json: bool, time_limit: float, workers
     "--stability",
     type=click.IntRange(min=0),
     default=None,
-    help="Objective units (£ under lost_value) worth one change fewer; default: fewest changes "
-    "among plans of the best value.",
+    help="Objective units (the file's value units under lost_value) worth one change fewer; "
+    "default: fewest changes among plans of the best value.",
 )
 @_solver_options()
 @user_errors

@@ -48,11 +48,12 @@ from dataclasses import dataclass, field
 from graphlib import TopologicalSorter
 from typing import TYPE_CHECKING, Any, Literal
 
+from planner import money
 from planner.data import ProblemData, weekday_of_day0
 from planner.errors import InstanceError
 from planner.files import parse_instance
 from planner.greedy import greedy
-from planner.schema import Instance, Plan, Status
+from planner.schema import Instance, Plan, Status, ValueUnit
 from planner.solve import rebase, solve
 from planner.verify import verify
 
@@ -281,6 +282,7 @@ class Explanation:
     lines: list[EntityExplanation]
     systems: list[EntityExplanation]
     bottleneck_rows: list[Bottleneck]  # largest loss first; empty without bottlenecks
+    value_unit: ValueUnit | None = None  # what one unit of lost value is worth (`planner.money`)
 
     @property
     def bottlenecks(self) -> pd.DataFrame:
@@ -294,6 +296,7 @@ class Explanation:
         return {
             "instance": self.instance,
             "objective": {"kind": self.objective, "value": self.value, "status": self.status},
+            "value_unit": money.unit_json(self.value_unit),
             "lines": [e.to_json() for e in self.lines],
             "systems": [e.to_json() for e in self.systems],
             "bottlenecks": [b.row() for b in self.bottleneck_rows],
@@ -302,9 +305,15 @@ class Explanation:
             ),
         }
 
+    def _figure(self, value: int) -> str:
+        return money.figure(self.value_unit, value) if self.objective == "lost_value" else f"{value:,}"
+
     def text(self) -> str:
         """One line per line and per system with its chain, then the bottleneck table."""
-        out = [f"Plan of {self.instance}: {self.objective} {self.value} ({self.status})", "", "Lines:"]
+        value = (
+            money.amount(self.value_unit, self.value) if self.objective == "lost_value" else f"{self.value:,}"
+        )
+        out = [f"Plan of {self.instance}: {self.objective} {value} ({self.status})", "", "Lines:"]
         out += [f"  {e.sentence()}" for e in self.lines] or ["  (none)"]
         out += ["", "Systems:"]
         out += [f"  {e.sentence()}" for e in self.systems] or ["  (none)"]
@@ -313,10 +322,16 @@ class Explanation:
             reference = self.bottleneck_rows[0].measured_from
             if reference is not None and reference < self.value:
                 out += [
-                    f"  (measured from {reference}: re-solving found a plan of the instance itself "
-                    f"{self.value - reference} better than this one, with no limit relaxed)"
+                    f"  (measured from {self._figure(reference)}: re-solving found a plan of the "
+                    f"instance itself {self._figure(self.value - reference)} better than this one, "
+                    "with no limit relaxed)"
                 ]
-            table = self.bottlenecks.fillna("").to_string(index=False)
+            frame = self.bottlenecks.fillna("")
+            if self.objective == "lost_value":
+                column = f"lost_value_because ({money.heading(self.value_unit)})"
+                frame[column] = [money.figure(self.value_unit, v) for v in frame.pop("lost_value_because")]
+                frame = frame[[*_COLUMNS[:4], column, "status"]]
+            table = frame.to_string(index=False)
             out += [f"  {row}" for row in table.splitlines()]
         return "\n".join(out) + "\n"
 
@@ -347,7 +362,14 @@ def explain(
     if bottlenecks:
         rows = bottleneck_table(instance, plan, time_limit=time_limit, workers=workers, seed=seed)
     return Explanation(
-        instance.name, instance.objective, plan.objective.value, plan.status, lines, systems, rows
+        instance.name,
+        instance.objective,
+        plan.objective.value,
+        plan.status,
+        lines,
+        systems,
+        rows,
+        instance.value_unit,
     )
 
 

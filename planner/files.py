@@ -34,6 +34,7 @@ _MESSAGES = {
     "too_short": "must have at least 1 item",
     "date_type": "expected a date YYYY-MM-DD",
 }
+_PATTERNS = {r"^[A-Z]{3}$": "a currency is a three-letter ISO 4217 code, such as GBP, EUR or USD"}
 _BOUNDS = {
     "greater_than_equal": "must be at least {ge}",
     "greater_than": "must be greater than {gt}",
@@ -350,8 +351,10 @@ def located_problems(err: ValidationError) -> list[str]:
         if kind == "json_invalid":
             problems.append(f"invalid JSON: {detail['ctx'].get('error', detail['msg'])}")
             continue
-        ctx = detail.get("ctx", {})
-        message = _MESSAGES.get(kind) or _BOUNDS.get(kind, "{msg}").format(msg=detail["msg"], **ctx)
+        ctx: dict[str, Any] = detail.get("ctx", {})
+        pattern = _PATTERNS.get(str(ctx.get("pattern"))) if kind == "string_pattern_mismatch" else None
+        bound = _BOUNDS.get(kind, "{msg}").format(msg=detail["msg"], **ctx)
+        message = pattern or _MESSAGES.get(kind) or bound
         if kind not in ("missing", "extra_forbidden") and "input" in detail:
             message += f", got {_show(detail['input'])}"
         problems.append(f"{place(detail['loc'])}: {message}")

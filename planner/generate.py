@@ -1257,6 +1257,7 @@ class _Generator:
             "start_date": self.start.isoformat(),
             "horizon_days": self.horizon,
             "objective": "lost_value",
+            "value_unit": {"currency": "GBP", "scale": 100},  # vehicles are valued in £100
             "resources": resources,
             "systems": systems,
             "plants": plants,

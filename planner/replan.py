@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from planner import money
 from planner.cpsat.model import RestartModel
 from planner.cpsat.replanning import Past
 from planner.data import ProblemData
@@ -123,6 +124,12 @@ class Replan:
         frame = pd.DataFrame(rows, columns=columns)
         return frame.astype({"old_day": "Int64", "new_day": "Int64", "moved_by": "Int64", "changed": bool})
 
+    def _figure(self, value: int | None) -> str:
+        """An objective's figure: an amount in the value unit under lost value."""
+        if value is None or self.plan.objective.kind != "lost_value":
+            return _number(value)
+        return money.amount(self.instance.value_unit, value)
+
     def text(self) -> str:
         """A readable summary: the figures, then each restart day and clearance start that moved."""
         plan = self.plan
@@ -131,13 +138,13 @@ class Replan:
         if not plan.has_schedule:
             return "\n".join(head + [f"  {reason}" for reason in plan.explanation or []])
         kind = plan.objective.kind.replace("_", " ")
-        old = "breaks the instance as it now is" if self.old_value is None else _number(self.old_value)
+        old = "breaks the instance as it now is" if self.old_value is None else self._figure(self.old_value)
         head.append(
-            f"{kind.capitalize()} {_number(plan.objective.value)} (old plan: {old}), "
-            f"bound {_number(plan.objective.bound)} with the past frozen."
+            f"{kind.capitalize()} {self._figure(plan.objective.value)} (old plan: {old}), "
+            f"bound {self._figure(plan.objective.bound)} with the past frozen."
         )
         if self.stability is not None:
-            head.append(f"Stability weight: {self.stability} per change.")
+            head.append(f"Stability weight: {self._figure(self.stability)} per change.")
         frozen = sum(m.why.startswith("frozen") for m in self.moves)
         head.append(f"Frozen before day {self.today}: {frozen} of {len(self.moves)} starts and restarts.")
         moved = [m for m in self.moves if m.changed]

@@ -156,6 +156,17 @@ class Line(_Model):
         return self.commissioning.days if self.commissioning else 0
 
 
+class ValueUnit(_Model):
+    """What one unit of a material's `value` is worth: `scale` of `currency`, e.g. £100.
+
+    An addition to the contract that keeps every file of it valid: without it,
+    values are in "value units" and the planner names no currency.
+    """
+
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]  # ISO 4217: GBP, EUR, USD
+    scale: Annotated[int, Field(ge=1, le=MAX_COUNT)] = 1
+
+
 class Instance(_Model):
     """A `restart-instance/1` file."""
 
@@ -165,6 +176,7 @@ class Instance(_Model):
     start_date: Annotated[date, Field(strict=False)] | None = None
     horizon_days: Annotated[int, Field(ge=1, le=3650)]
     objective: Objective = "lost_value"
+    value_unit: ValueUnit | None = None
     resources: list[Resource] = []
     systems: list[System] = []
     plants: list[Plant] = []

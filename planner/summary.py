@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from planner.money import amount, unit_name
 from planner.schema import Instance
 from planner.solve import Result
 
@@ -17,8 +18,15 @@ def summary(instance: Instance, result: Result) -> str:
         out += [f"  - {reason}" for reason in result.explanation]
         return "\n".join(out)
     gap = result.gap if result.gap is not None else 0.0
-    out.append(f"objective {plan.objective.kind} = {result.objective}, bound {result.bound}, gap {gap:.2%}")
-    out.append(f"lost value {plan.lost_value}, lost units {plan.lost_units}, makespan {plan.makespan}")
+    kind = plan.objective.kind
+    measure = {"lost_value": f" (in {unit_name(instance.value_unit)})", "lost_units": " units"}.get(
+        kind, " days"
+    )
+    out.append(
+        f"objective {kind} = {_num(result.objective)}, bound {_num(result.bound)}{measure}, gap {gap:.2%}"
+    )
+    lost = "-" if plan.lost_value is None else amount(instance.value_unit, plan.lost_value)
+    out.append(f"lost value {lost}, lost units {_num(plan.lost_units)}, makespan {_num(plan.makespan)}")
     if result.note:
         out.append(f"note: {result.note}")
     width = max([len(ln.id) for ln in plan.lines] + [4])
@@ -26,6 +34,10 @@ def summary(instance: Instance, result: Result) -> str:
     for line in plan.lines:
         out.append(f"{line.id:<{width}}  {_day(instance, line.restart_day)}")
     return "\n".join(out)
+
+
+def _num(value: int | None) -> str:
+    return "-" if value is None else f"{value:,}"
 
 
 def _day(instance: Instance, day: int | None) -> str:

@@ -10,11 +10,12 @@ process: in turn); results always come back in scenario order.
 Each `ScenarioResult` holds the changed instance and its solve (the plan
 included), the change in lost value against the base, the restart days that
 moved, and - for a scenario of one numeric change - the value of the change
-per unit of the quantity changed, e.g. "£ per extra team-day" (capacity x days
-in force within the horizon), "£ per extra person" (staff at day 0), "£ per
+per unit of the quantity changed, e.g. "£100 per extra team-day" (capacity x
+days in force within the horizon), "per extra person" (staff at day 0), "per
 day earlier" (a supplier's `from_day`, a `release_day`). The value is the
 objective's improvement divided by the size of the change, so it is positive
-when the change helps; it is in £ under `lost_value`, units under
+when the change helps; it is in the instance's value unit under `lost_value`
+(`planner.money`: "value units" when it names none), units under
 `lost_units` and days under `makespan`.
 
 `marginal(instance)` prices the usual levers at once (`marginal_scenarios`):
@@ -34,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from planner.changes import Address, Change, Scenario, apply_changes, parse_change, resolve
 from planner.data import step_function
 from planner.errors import InstanceError
+from planner.money import amount, figure, heading, per, unit_json, unit_name
 from planner.schema import Instance, Plan, Status
 from planner.solve import Result, rebase, solve
 
@@ -42,7 +44,6 @@ if TYPE_CHECKING:
 
 RestartChanges = dict[str, tuple[int | None, int | None]]
 
-_MEASURE = {"lost_value": "£", "lost_units": "units", "makespan": "days"}
 _EARLIER = {"from_day", "release_day", "fixed_start", "fixed_restart"}
 _SHORTER = {"lead_days", "duration_days", "days"}
 _PER = {
@@ -143,6 +144,7 @@ class WhatIf:
         """The comparison for scripts (`restart-planner whatif --json`)."""
         base = self.base.plan
         return {
+            "value_unit": unit_json(self.instance.value_unit),
             "base": {"lost_value": base.lost_value, "lost_units": base.lost_units, "status": base.status},
             "scenarios": [_scenario_json(s) for s in self.scenarios],
         }
@@ -162,11 +164,17 @@ class WhatIf:
     def text(self) -> str:
         """A comparison table for the terminal."""
         base = self.base.plan
+        unit = self.instance.value_unit
+        lost = "-" if base.lost_value is None else amount(unit, base.lost_value)
         head = (
-            f"What-if on {self.instance.name}: base {base.status}, lost value {_num(base.lost_value)}, "
+            f"What-if on {self.instance.name}: base {base.status}, lost value {lost}, "
             f"lost units {_num(base.lost_units)}"
         )
-        rows = _aligned([_HEADER, *(_text_row(s) for s in self.scenarios)], right={2, 3, 4, 5})
+        header = tuple(f"{h} ({heading(unit)})" if h in ("lost value", "delta") else h for h in _HEADER)
+        if self.instance.objective == "lost_value":
+            header = tuple(f"{h} ({heading(unit)})" if h == "saves at most" else h for h in header)
+        cells = [_text_row(s, self.instance) for s in self.scenarios]
+        rows = _aligned([header, *cells], right={2, 3, 4, 5})
         note = (
             "delta: lost value minus the base's (negative: less is lost). A plan found for one version "
             "that keeps another's rules counts for both,\nso a change that does not bind shows no delta; "
@@ -364,7 +372,14 @@ def _price(old: Instance, new: Instance, change: Change, improvement: int) -> tu
     if sized is None or sized[0] == 0:
         return None
     size, per = sized
-    return improvement / size, f"{_MEASURE[old.objective]} per {per}"
+    return improvement / size, f"{_measure(old)} per {per}"
+
+
+def _measure(instance: Instance) -> str:
+    """What the objective counts: the value unit ('£100', 'value units'), units or days."""
+    return {"lost_value": unit_name(instance.value_unit), "lost_units": "units"}.get(
+        instance.objective, "days"
+    )
 
 
 def _size(old: Instance, new: Instance, address: Address) -> tuple[int, str] | None:
@@ -429,12 +444,16 @@ def _scenario_json(s: ScenarioResult) -> dict[str, Any]:
     }
 
 
-def _text_row(s: ScenarioResult) -> tuple[str, ...]:
-    delta = "" if s.delta_value is None else f"{s.delta_value:+,}"
-    price = "" if s.value_per_unit is None or s.unit is None else _price_text(s.value_per_unit, s.unit)
-    most = "" if s.most_saving is None else _num(s.most_saving)
+def _text_row(s: ScenarioResult, base: Instance) -> tuple[str, ...]:
+    unit = base.value_unit
+    delta = "" if s.delta_value is None else figure(unit, s.delta_value, sign=True)
+    price = "" if s.value_per_unit is None or s.unit is None else _price_text(s.value_per_unit, s.unit, base)
+    most = ""
+    if s.most_saving is not None:
+        most = figure(unit, s.most_saving) if base.objective == "lost_value" else _num(s.most_saving)
+    lost = "-" if s.lost_value is None else figure(unit, s.lost_value)
     moves = _moves(s.restart_changes)
-    return (s.name, s.status, _num(s.lost_value), _num(s.lost_units), delta, most, price, moves)
+    return (s.name, s.status, lost, _num(s.lost_units), delta, most, price, moves)
 
 
 def _aligned(rows: list[tuple[str, ...]], right: set[int]) -> list[str]:
@@ -454,10 +473,11 @@ def _moves(changes: RestartChanges) -> str:
     return ", ".join(f"{line} {_day(old)}->{_day(new)}" for line, (old, new) in changes.items())
 
 
-def _price_text(value: float, unit: str) -> str:
-    """``£15 per extra team-day``, ``2.5 units per extra person``."""
-    if unit.startswith("£ "):
-        return f"£{_amount(value)}{unit[1:]}"
+def _price_text(value: float, unit: str, base: Instance) -> str:
+    """``£69,506 per extra team-day`` (the label says £100), ``2.5 units per extra person``."""
+    value_label = f"{unit_name(base.value_unit)} per "
+    if base.objective == "lost_value" and unit.startswith(value_label):
+        return per(base.value_unit, value, unit.removeprefix(value_label))
     return f"{_amount(value)} {unit}"
 
 

@@ -80,6 +80,9 @@ CASES: dict[str, Case] = {
     "bad-objective.json": one("objective", "'lost_value', 'lost_units' or 'makespan'"),
     "bad-start-date.json": one("start_date", 'YYYY-MM-DD (invalid character in year), got "02/01/2025"'),
     "start-date-not-a-day.json": one("start_date", "day value is outside expected range"),
+    "value-unit-bad-currency.json": one("value_unit.currency", "three-letter ISO 4217 code"),
+    "value-unit-scale-zero.json": one("value_unit.scale", "must be at least 1, got 0"),
+    "value-unit-without-currency.json": one("value_unit.currency", "missing field"),
     # --- unknown fields and wrong types -------------------------------------------------------
     "unknown-field.json": one("systems[0].duration_day", "unknown field"),
     "nested-unknown-field.json": one("materials[1].supply.lead_day", "unknown field"),

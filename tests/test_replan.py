@@ -255,7 +255,7 @@ def test_stability_weight_trades_value_for_fewer_changes() -> None:
     assert costly.plan.status == "feasible" and costly.plan.objective.bound == 380
     cheap = _replan_checked(inst, old, 0, stability=1)  # 380 + 4 x 1 < 390
     assert (cheap.plan.objective.value, cheap.changed) == (380, 4)
-    assert "Stability weight: 5 per change." in costly.text()
+    assert "Stability weight: 5 value units per change." in costly.text()
 
 
 def test_second_stage_puts_back_what_the_value_did_not_need_to_move() -> None:

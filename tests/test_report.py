@@ -7,6 +7,7 @@ examples, and from the greedy method on the JLR scenario (fast, verified here).
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -163,6 +164,14 @@ def test_page_escapes_names_from_the_files() -> None:
     assert name not in page
     assert "&lt;/script&gt;&lt;b&gt;x &amp; y&lt;/b&gt;" in page
     assert page.lower().count("</script>") == 2  # the bundle's and the charts' own
+
+
+def test_the_headline_says_the_lost_value_in_the_instances_unit_and_never_a_guessed_one() -> None:
+    for value_unit, lost in ((None, "20 value units"), ({"currency": "GBP", "scale": 100}, "£2,000")):
+        inst = instance(tiny() | ({"value_unit": value_unit} if value_unit else {}))
+        page = build_report(inst, solve_checked(inst).plan)
+        assert f'<div class="value">{html.escape(lost)}</div>' in page
+        assert ("£" in page) == (value_unit is not None)
 
 
 def test_plan_without_schedule_gives_a_page_without_charts() -> None:

@@ -85,7 +85,7 @@ def test_template_has_a_sheet_per_entity_and_a_readme_describing_every_column(tm
         assert (ws.title, None) in readme, f"sheet {ws.title} is not described"
         headers = [cell.value for cell in ws[1]]
         assert all((ws.title, header) in readme for header in headers), ws.title
-        assert ws.max_row == (5 if ws.title == "settings" else 1)  # headers (and setting names) only
+        assert ws.max_row == (7 if ws.title == "settings" else 1)  # headers (and setting names) only
     settings = [row[0] for row in book["settings"].iter_rows(min_row=2, values_only=True)]
     assert all(("settings", name) in readme for name in settings)
     assert all(meaning for _, meaning in described)
@@ -230,6 +230,19 @@ def test_a_file_that_is_not_a_workbook_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "book.xlsx"
     path.write_text("not a workbook")
     assert _problems(path)[0].startswith("cannot read the workbook")
+
+
+def test_the_value_unit_round_trips_and_a_bad_currency_is_named_at_its_cell(tmp_path: Path) -> None:
+    inst = instance(tiny(value_unit={"currency": "GBP", "scale": 100}))
+    path = _book(tmp_path, inst)
+    assert read_workbook(path) == inst
+    settings = {
+        row[0]: row[1] for row in openpyxl.load_workbook(path)["settings"].iter_rows(values_only=True)
+    }
+    assert (settings["value_currency"], settings["value_scale"]) == ("GBP", 100)
+    _edit(path, "settings", "B6", "pounds")
+    [problem] = _problems(path)
+    assert problem.startswith("settings!B6: a currency is a three-letter ISO 4217 code"), problem
 
 
 def test_a_damaged_workbook_is_refused_with_the_damage_named(tmp_path: Path) -> None:
@@ -395,6 +408,7 @@ def test_plan_sheet_holds_the_headline(exported: Exported) -> None:
     figures = dict(zip(sheets["plan"]["figure"], sheets["plan"]["value"], strict=True))
     assert figures["status"] == plan.status
     assert int(figures["lost_value"]) == plan.lost_value
+    assert figures["value_unit"] in ("value units", "£100")  # JLR's values are in £100
 
 
 def test_exported_plan_workbook_has_a_readme_row_for_every_plan_sheet(

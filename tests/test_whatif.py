@@ -74,7 +74,7 @@ def test_each_scenario_is_compared_with_the_base() -> None:
 def test_capacity_is_priced_per_extra_team_day() -> None:
     (more,) = _checked(_two_systems(), ["resources.team.capacity=+1"]).scenarios
     # +1 team on each of the 10 days saves 20.
-    assert (more.value_per_unit, more.unit) == (2.0, "£ per extra team-day")
+    assert (more.value_per_unit, more.unit) == (2.0, "value units per extra team-day")
 
 
 def test_team_days_count_only_the_days_the_extra_capacity_is_in_force() -> None:
@@ -86,13 +86,13 @@ def test_team_days_count_only_the_days_the_extra_capacity_is_in_force() -> None:
 
 def test_shorter_clearance_is_priced_per_day_shorter() -> None:
     (shorter,) = _checked(_two_systems(), ["systems.s1.duration_days=-1"]).scenarios
-    assert (shorter.value_per_unit, shorter.unit) == (10.0, "£ per day shorter")
+    assert (shorter.value_per_unit, shorter.unit) == (10.0, "value units per day shorter")
 
 
 def test_a_supplier_back_earlier_is_priced_per_day_earlier() -> None:
     (earlier,) = _checked(_supplier(6), ["materials.seats.supply.from_day=3"]).scenarios
     assert (earlier.lost_value, earlier.delta_value) == (30, -30)
-    assert (earlier.value_per_unit, earlier.unit) == (10.0, "£ per day earlier")
+    assert (earlier.value_per_unit, earlier.unit) == (10.0, "value units per day earlier")
 
 
 def test_staff_is_priced_per_extra_person() -> None:
@@ -101,7 +101,7 @@ def test_staff_is_priced_per_extra_person() -> None:
     assert more.status == "optimal"
     assert more.delta_value is not None
     # 12 operators + 10% = 14: two extra people.
-    assert (more.value_per_unit, more.unit) == (-more.delta_value / 2, "£ per extra person")
+    assert (more.value_per_unit, more.unit) == (-more.delta_value / 2, "value units per extra person")
 
 
 def test_a_scenario_of_several_changes_has_no_price_per_unit() -> None:
@@ -177,10 +177,24 @@ def test_table_has_one_row_per_scenario() -> None:
 
 def test_text_shows_figures_deltas_prices_and_restart_moves() -> None:
     text = _checked(_two_systems(), ["resources.team.capacity=+1"]).text()
-    assert "base optimal, lost value 40, lost units 40" in text
+    assert "base optimal, lost value 40 value units, lost units 40" in text
+    assert "£" not in text  # the instance names no currency
     (row,) = [line for line in text.splitlines() if line.startswith("resources.team")]
     figures = ["resources.team.capacity=+1", "optimal", "20", "20", "-20", "20"]  # optimal: saves 20 at most
-    assert row.split() == [*figures, "£2", "per", "extra", "team-day", "A", "4->2"]
+    assert row.split() == [*figures, "2", "value", "units", "per", "extra", "team-day", "A", "4->2"]
+
+
+def test_text_says_amounts_in_the_instances_value_unit() -> None:
+    inst = _two_systems(value_unit={"currency": "GBP", "scale": 100})  # a value of 1 is £100
+    compared = _checked(inst, ["resources.team.capacity=+1"])
+    text = compared.text()
+    assert "base optimal, lost value £4,000, lost units 40" in text
+    assert "lost value (£)" in text and "delta (£)" in text
+    (row,) = [line for line in text.splitlines() if line.startswith("resources.team")]
+    assert row.split()[2:6] == ["£2,000", "20", "-£2,000", "£2,000"]
+    assert "£200 per extra team-day" in row
+    assert compared.to_json()["value_unit"] == {"currency": "GBP", "scale": 100}
+    assert compared.to_json()["base"]["lost_value"] == 40  # JSON keeps the file's integers
 
 
 # --- marginal values ------------------------------------------------------------------------

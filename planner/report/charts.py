@@ -15,6 +15,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from planner import money
 from planner.report.series import PHASES, TOTAL, ReportData
 
 BLUE = "#1f77b4"
@@ -113,7 +114,8 @@ def _recovery_value(report: ReportData) -> Chart | None:
     if frame.empty or frame["cum_baseline_value"].max() == 0:
         return None
     title = "Recovery curve: cumulative value against baseline"
-    chart = _against_baseline(frame, "cum_baseline_value", "cum_value", "value (cumulative)")
+    unit = money.unit_name(report.headline.value_unit)
+    chart = _against_baseline(frame, "cum_baseline_value", "cum_value", f"value (cumulative, in {unit})")
     caption = (
         "Value of finished goods made since day 0 by the plan and before the attack (baseline); "
         "the shaded area between them is the lost value."

@@ -16,6 +16,7 @@ from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING, Any
 
+from planner import money
 from planner.explain import EntityExplanation, explain
 from planner.output import write_atomically
 from planner.report.errors import ReportError, require_libraries
@@ -235,7 +236,9 @@ def _day(day: int, on: date | None) -> str:
 
 
 def _figures(head: Headline) -> str:
-    if head.all_back_day is not None:
+    if head.all_back_day is not None and head.all_back_day < 0:
+        back, back_detail = "running (since before day 0)", "every line restarted before day 0"
+    elif head.all_back_day is not None:
         back = _day(head.all_back_day, head.date_of(head.all_back_day))
         back_detail = "the largest restart day"
     else:
@@ -245,8 +248,9 @@ def _figures(head: Headline) -> str:
     cards = [
         _figure(
             "lost value",
-            _n(head.lost_value),
-            f"against a baseline of {_n(head.baseline_value)}{_share(head.lost_value, head.baseline_value)}",
+            "n/a" if head.lost_value is None else money.amount(head.value_unit, head.lost_value),
+            f"against a baseline of {money.figure(head.value_unit, head.baseline_value)}"
+            f"{_share(head.lost_value, head.baseline_value)}",
         ),
         _figure(
             "lost units",
@@ -257,10 +261,17 @@ def _figures(head: Headline) -> str:
         _figure(
             "status",
             f"{head.status}, gap {gap}",
-            f"{head.objective} {_n(head.value)}, proven bound {_n(head.bound)}",
+            f"{head.objective} {_n(head.value)}, proven bound {_n(head.bound)}{_measure(head)}",
         ),
     ]
     return "\n".join(cards)
+
+
+def _measure(head: Headline) -> str:
+    """What the objective's figures count: ' (in £100)', ' (in value units)', ' units' or ' days'."""
+    if head.objective == "lost_value":
+        return f" (in {money.unit_name(head.value_unit)})"
+    return " units" if head.objective == "lost_units" else " days"
 
 
 def _notes(plan: Plan, data: ReportData) -> str:

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from planner.data import ProblemData
-from planner.schema import Instance, Plan
+from planner.schema import Instance, Plan, ValueUnit
 
 TOTAL = "all plants"
 PHASES = ("commissioning", "ramp-up", "running")
@@ -42,6 +42,7 @@ class Headline:
     lines: int
     restarted: int
     start_date: date | None
+    value_unit: ValueUnit | None = None
 
     @property
     def gap(self) -> float | None:
@@ -77,6 +78,7 @@ def headline(instance: Instance, plan: Plan) -> Headline:
         lines=len(instance.lines),
         restarted=len(restarted),
         start_date=instance.start_date,
+        value_unit=instance.value_unit,
     )
 
 

@@ -86,6 +86,21 @@ SETTINGS = Sheet(
             "What to minimise: lost_value, lost_units or makespan.",
             default="lost_value",
         ),
+        Column(
+            "value_currency",
+            "text",
+            "The currency of the materials' values: a three-letter ISO 4217 code such as GBP.",
+            default="blank: values are in value units",
+            path=("value_unit", "currency"),
+        ),
+        Column(
+            "value_scale",
+            "int",
+            "How much of that currency one unit of value is: 100 when values are in £100.",
+            "currency units",
+            default="1",
+            path=("value_unit", "scale"),
+        ),
     ),
 )
 
@@ -340,8 +355,9 @@ PLAN_SHEETS: tuple[Sheet, ...] = (
         (
             _out(
                 "figure",
-                "instance, status, objective, objective_value, bound, lost_value, "
-                "lost_units, makespan, explanation (one row a reason)",
+                "instance, status, objective, objective_value, bound, lost_value (in the value unit), "
+                "value_unit, lost_value_amount (in its currency), lost_units, makespan, explanation "
+                "(one row a reason)",
             ),
             _out("value", "The figure's value (blank: null)."),
         ),

@@ -456,9 +456,11 @@ class _Builder:
 
     def _settings(self, data: dict[str, Any], row: _Row | None) -> None:
         for setting in SETTINGS.columns:
-            self._note(setting.name, row.ref(setting.name) if row else "settings")
+            ref = row.ref(setting.name) if row else "settings"
+            for depth in range(1, len(setting.field_path) + 1):
+                self._note(".".join(setting.field_path[:depth]), ref)
             if row is not None and row.values.get(setting.name) is not None:
-                data[setting.name] = row.values[setting.name]
+                _put(data, setting.field_path, row.values[setting.name])
 
     def _entities(self, sheet: Sheet, rows: list[_Row]) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []

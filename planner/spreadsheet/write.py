@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planner import money
 from planner.errors import InstanceError, PlannerError
 from planner.output import write_atomically
 from planner.schema import Instance, Plan
@@ -118,7 +119,8 @@ def _to_cell(kind: Kind, value: Any) -> object:
 
 
 def _settings_values(instance: Instance) -> dict[str, object]:
-    return {s.name: getattr(instance, s.name) for s in SETTINGS.columns}
+    dump = instance.model_dump()
+    return {s.name: _get(dump, s.field_path) for s in SETTINGS.columns}
 
 
 def _new_book(*, plan_sheets: bool) -> Workbook:
@@ -137,13 +139,14 @@ def _write_settings(book: Workbook, values: dict[str, object]) -> None:
 def _write_plan(book: Workbook, instance: Instance, plan: Plan) -> None:
     from planner.spreadsheet.plan_sheets import plan_tables
 
-    _write_rows(book, "plan", ["figure", "value"], _plan_figures(plan))
+    _write_rows(book, "plan", ["figure", "value"], _plan_figures(instance, plan))
     for name, frame in plan_tables(instance, plan).items():
         rows = [[_plain(v) for v in row] for row in frame.itertuples(index=False)]
         _write_rows(book, name, [str(c) for c in frame.columns], rows)
 
 
-def _plan_figures(plan: Plan) -> list[list[object]]:
+def _plan_figures(instance: Instance, plan: Plan) -> list[list[object]]:
+    lost = None if plan.lost_value is None else money.amount(instance.value_unit, plan.lost_value)
     figures: list[list[object]] = [
         ["instance", plan.instance],
         ["status", plan.status],
@@ -151,6 +154,8 @@ def _plan_figures(plan: Plan) -> list[list[object]]:
         ["objective_value", plan.objective.value],
         ["bound", plan.objective.bound],
         ["lost_value", plan.lost_value],
+        ["value_unit", money.unit_name(instance.value_unit)],
+        ["lost_value_amount", lost],
         ["lost_units", plan.lost_units],
         ["makespan", plan.makespan],
     ]
