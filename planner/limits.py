@@ -6,11 +6,11 @@ handful of variables and constraints for every line and day, every material
 and day, every input and crew pool of a line and day (about 6 variables and
 10 constraints a line-day on the generated instances), so its size is a sum of
 products of the file's counts. Each product has a limit of about twice what
-the largest generated instance, xl-s1, has: a model twice xl-s1's size builds
-in about 8 s and a 40 s solve with 2 workers peaks at 2.7 GB; four times its
-size takes 20 s to build, a minute's search is then mostly spent before it
-begins, and memory grows by about 1.3 GB for each xl-s1 more
-(benchmarks/README.md, "Limits"). An instance over a limit is refused before
+the largest generated instance, xl-s1, has. At xl-s1's size the model builds
+in about 4 s and a 40 s solve with 2 workers peaks at 1.5 GB; at twice it,
+11 s and 2.7 GB; at four times it the build takes 21 s, and a minute's search
+is mostly spent before it begins (`python -m benchmarks.limits sizes`,
+benchmarks/README.md, "Limits"). An instance over a limit is refused before
 anything is built, naming the product, like a bad file (exit 2).
 
 Clearance modes and precedences cost little per item; their limits, far above
@@ -83,7 +83,7 @@ PRODUCTS = (
         "lines",
         "the lines' inputs x horizon_days",
         "input-days",
-        400_000,
+        420_000,
         _per_day("line inputs", lambda inst: sum(len(ln.inputs) for ln in inst.lines)),
     ),
     Product(

@@ -198,7 +198,7 @@ def _mip(instance: Instance, budget: Budget, workers: int, seed: int, log: bool)
 
 
 # The greedy's variants after its first plan improve that plan by at most 4 % on the
-# generated instances and JLR-2025 (python -m benchmarks.greedy_variants), in well under
+# generated instances and JLR-2025 (python -m benchmarks.limits greedy), in well under
 # a second except on xl-s1 (2 s, for no gain): a search does more with that time.
 _GREEDY_SHARE = 0.1
 
