@@ -10,6 +10,7 @@ its own (building the model) calls `check()` between steps and gives up with
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -27,7 +28,9 @@ class Budget:
 
     @classmethod
     def of(cls, seconds: float) -> Budget:
-        """A budget of `seconds` from now."""
+        """A budget of `seconds` from now (inf: none)."""
+        if math.isnan(seconds):
+            raise ValueError("a time limit of nan seconds")
         now = time.perf_counter()
         return cls(now, now + max(0.0, seconds))
 

@@ -158,3 +158,16 @@ def test_summary_says_a_line_running_since_before_day_0_is_running(tmp_path: Pat
     assert code == 0, err
     assert "A     running (since before day 0)" in err
     assert "day -365" not in err
+
+
+def test_solver_options_out_of_range_are_usage_errors_not_tracebacks() -> None:
+    for option, value in (
+        ("--time-limit", "nan"),
+        ("--time-limit", "inf"),
+        ("--seed", str(2**70)),
+        ("--workers", "100000"),
+    ):
+        code, _, err = run("solve", str(EXAMPLE), option, value)
+        assert code == 2, (option, value, err)
+        assert f"Invalid value for '{option}'" in err
+        assert "Traceback" not in err
