@@ -414,7 +414,7 @@ def _explain_conflicts(inst: Instance, as_json: bool, time_limit: float, workers
 @click.option("-o", "--output", default="-", show_default=True, help="New plan file, or - for stdout.")
 @click.option(
     "--stability",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=10**9),  # weight x changes must stay exact in the objective
     default=None,
     help="Objective units (the file's value units under lost_value) worth one change fewer; "
     "default: fewest changes among plans of the best value.",

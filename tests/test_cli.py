@@ -171,3 +171,5 @@ def test_solver_options_out_of_range_are_usage_errors_not_tracebacks() -> None:
         assert code == 2, (option, value, err)
         assert f"Invalid value for '{option}'" in err
         assert "Traceback" not in err
+    code, _, err = run("replan", str(EXAMPLE), "--plan", str(EXAMPLE), "--today", "0", "--stability", "1e30")
+    assert code == 2 and "Invalid value for '--stability'" in err
