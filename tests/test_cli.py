@@ -11,7 +11,7 @@ from planner.cli import main
 from planner.files import load_instance, load_plan, parse_plan
 from planner.verify import verify
 
-from helpers import EXAMPLES, SHARED, solve_checked, tiny
+from helpers import EXAMPLES, solve_checked, tiny
 
 EXAMPLE = EXAMPLES / "01-precedence-and-one-team.json"
 
@@ -103,7 +103,7 @@ def test_solver_options_read_their_environment_variables(tmp_path: Path) -> None
 
 
 def test_import_psplib_writes_an_instance_that_solves_to_the_optimum(tmp_path: Path) -> None:
-    source = SHARED / "data" / "psplib" / "j30" / "j301_1.sm"
+    source = Path(__file__).parent / "data" / "psplib" / "j30" / "j301_1.sm"
     out = tmp_path / "j301_1.json"
     code, _, _ = run("import", "psplib", str(source), "-o", str(out))
     assert code == 0

@@ -34,7 +34,7 @@ from planner.schema import Instance
 from planner.solve import solve
 from planner.verify import verify
 
-from helpers import EXAMPLES, SHARED
+from helpers import EXAMPLES
 from random_instances import random_instance
 
 # (seed, forced objective): the default mix of objectives, then more makespan and lost_units.
@@ -48,7 +48,7 @@ RANDOM_CASES = (
 # measured on a 2-core machine), from several parameter groups; not every j30
 # instance is that easy for a time-indexed MIP (some take minutes).
 J30_QUICK = ["j301_1", "j302_1", "j307_9", "j3016_7", "j3028_2", "j3047_5"]
-PSPLIB = SHARED / "data" / "psplib"
+PSPLIB = Path(__file__).parent / "data" / "psplib"  # the files the tests use, from ../shared
 GENERATED = Path(__file__).resolve().parents[1] / "instances" / "generated"
 
 # file -> (objective, optimal value), from the table in the examples' README

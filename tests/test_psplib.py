@@ -17,7 +17,7 @@ from planner.psplib import MAX_HORIZON, Bound, from_psplib, known_bounds, to_jso
 
 from helpers import EXAMPLES, SHARED, solve_checked
 
-PSPLIB = SHARED / "data" / "psplib"
+PSPLIB = Path(__file__).parent / "data" / "psplib"  # the files the tests use, from ../shared
 FIXTURES = Path(__file__).parent / "data" / "psplib"
 J301_1 = PSPLIB / "j30" / "j301_1.sm"
 
@@ -163,3 +163,11 @@ def test_malformed_file_is_rejected_with_its_line(defect: str, tmp_path: Path) -
 def test_missing_file_is_an_instance_error(tmp_path: Path) -> None:
     with pytest.raises(InstanceError, match="cannot read the file"):
         from_psplib(tmp_path / "nowhere.sm")
+
+
+@pytest.mark.skipif(not (SHARED / "data" / "psplib").is_dir(), reason="no ../shared beside the repository")
+def test_the_copied_psplib_files_are_the_shared_sets_own() -> None:
+    shared = SHARED / "data" / "psplib"
+    copies = [PSPLIB / "bounds.csv", *sorted((PSPLIB / "j30").glob("*.sm"))]
+    for ours in copies:
+        assert ours.read_bytes() == (shared / ours.relative_to(PSPLIB)).read_bytes(), ours.name

@@ -8,13 +8,14 @@ working every day, line A making 10 cars a day worth 1, needing system s
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from planner.cpsat import RestartModel
 from planner.data import ProblemData
 from planner.psplib import from_psplib
 
-from helpers import SHARED, solve_checked, tiny
+from helpers import solve_checked, tiny
 
 
 def restart(result: Any, line: str) -> int | None:
@@ -330,7 +331,7 @@ def test_line_whose_output_cannot_matter_runs_one_shift_a_day_and_makes_nothing(
 
 
 def test_psplib_import_is_modelled_without_day_variables() -> None:
-    instance = from_psplib(SHARED / "data" / "psplib" / "j30" / "j301_1.sm")
+    instance = from_psplib(Path(__file__).parents[1] / "data" / "psplib" / "j30" / "j301_1.sm")
     names = [var.name for var in RestartModel(ProblemData.from_instance(instance)).model.proto.variables]
     assert not [name for name in names if name.startswith(("running[", "shifts[", "units["))]
     assert any(name.startswith("restart[") for name in names)
