@@ -69,6 +69,7 @@ def run_cpsat(case: Case, instance: Instance, settings: Settings, method: str = 
         seed=settings.seed,
         neighbourhoods=method != "cpsat-plain",
         root_probe=method not in ("cpsat-plain", "cpsat-noprobe"),
+        relaxation=method not in ("cpsat-plain", "cpsat-nolp"),
     )
     return Row(
         case.suite,
@@ -98,6 +99,11 @@ def run_cpsat_plain(case: Case, instance: Instance, settings: Settings) -> Row:
 def run_cpsat_noprobe(case: Case, instance: Instance, settings: Settings) -> Row:
     """The portfolio without HiGHS' root bound in a child process beside it (`planner.probe`)."""
     return run_cpsat(case, instance, settings, "cpsat-noprobe")
+
+
+def run_cpsat_nolp(case: Case, instance: Instance, settings: Settings) -> Row:
+    """The portfolio without the LP relaxation's bound from the start (`planner.mip.lp_bound`)."""
+    return run_cpsat(case, instance, settings, "cpsat-nolp")
 
 
 def run_greedy(case: Case, instance: Instance, settings: Settings) -> Row:
@@ -161,6 +167,7 @@ METHODS: dict[str, Method] = {
     "cpsat": run_cpsat,
     "cpsat-plain": run_cpsat_plain,
     "cpsat-noprobe": run_cpsat_noprobe,
+    "cpsat-nolp": run_cpsat_nolp,
     "mip": run_mip,
     "greedy": run_greedy,
     "pyjobshop": run_pyjobshop,

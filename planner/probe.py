@@ -1,8 +1,9 @@
-"""HiGHS' root bound, computed in a child process beside `solve()`'s search.
+"""HiGHS' bounds, computed in a child process beside `solve()`'s search.
 
-The portfolio (planner/portfolio.py) starts a `RootProbe` where the MIP is
-small enough for its root to pay off within the time limit; the probe
-reports `planner.mip.root_bound` once. A child process rather than a
+The portfolio (planner/portfolio.py) starts a `RootProbe` of the LP
+relaxation (`planner.mip.lp_bound`) as its search begins, and one of the
+MIP's root (`planner.mip.root_bound`) where that can pay off within the
+time limit; each probe reports its bound once. A child process rather than a
 thread: it is killed when the search ends, so it can never outlast the time
 limit (HiGHS' presolve does not always keep to its own: xl), and HiGHS'
 global thread scheduler is not safe to reset while another HiGHS runs in
@@ -20,14 +21,17 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from typing import Literal
 
 from planner.data import ProblemData
+
+Kind = Literal["lp", "root"]  # planner.mip.lp_bound or planner.mip.root_bound
 
 _PREFIX = "bound "
 
 
 class RootProbe:
-    """`planner.mip.root_bound(data)` in a child process; `on_bound` gets it when it comes."""
+    """`planner.mip.root_bound(data)` (or `lp_bound`) in a child process; `on_bound` gets it when it comes."""
 
     def __init__(
         self,
@@ -37,6 +41,7 @@ class RootProbe:
         seed: int,
         on_bound: Callable[[int], None],
         log: bool = False,
+        kind: Kind = "root",
     ) -> None:
         self._process = subprocess.Popen(
             [sys.executable, "-m", "planner.probe"],
@@ -47,7 +52,7 @@ class RootProbe:
         )
         # The child reads its problem only once it has imported HiGHS: write it from the reader.
         # The wall clock is the one both processes share: the child's time starts before it runs.
-        problem = pickle.dumps((data, time.time() + time_limit, seed))
+        problem = pickle.dumps((kind, data, time.time() + time_limit, seed))
         self._reader = threading.Thread(
             target=self._talk, args=(problem, on_bound), name="root probe", daemon=True
         )
@@ -81,10 +86,11 @@ class RootProbe:
 
 
 def main() -> None:
-    from planner.mip import root_bound
+    from planner.mip import lp_bound, root_bound
 
-    data, deadline, seed = pickle.load(sys.stdin.buffer)
-    bound = root_bound(data, time_limit=deadline - time.time(), seed=seed)
+    kind, data, deadline, seed = pickle.load(sys.stdin.buffer)
+    compute = lp_bound if kind == "lp" else root_bound
+    bound = compute(data, time_limit=deadline - time.time(), seed=seed)
     if bound is not None:
         print(f"{_PREFIX}{bound}", flush=True)
 

@@ -83,6 +83,7 @@ def solve(
     on_progress: OnProgress | None = None,
     neighbourhoods: bool = True,
     root_probe: bool = True,
+    relaxation: bool = True,
 ) -> Result:
     """Plan the restart of `instance`.
 
@@ -101,7 +102,10 @@ def solve(
     them runs the schedule neighbourhoods of `planner.cpsat.lns` alongside
     CP-SAT's search (not under makespan); its plans are checked like any
     other, but which is found depends on timing, as with any multi-worker
-    CP-SAT search.
+    CP-SAT search. Beside them, child processes compute HiGHS' bounds of
+    the time-indexed MIP (`planner.probe`): its LP relaxation's from the
+    start where it comes in time (unless `relaxation` is false), and its
+    root's where the neighbourhoods stall (unless `root_probe` is false).
 
     `on_progress` is called with the warm start's value, then at each better
     plan and each better bound of the search (from CP-SAT's threads: it must
@@ -137,6 +141,7 @@ def solve(
         on_progress,
         neighbourhoods,
         root_probe,
+        relaxation,
     )
 
 
@@ -220,6 +225,7 @@ def _search(
     on_progress: OnProgress | None = None,
     neighbourhoods: bool = True,
     root_probe: bool = True,
+    relaxation: bool = True,
 ) -> Result:
     data = ProblemData.from_instance(instance)
     try:
@@ -257,7 +263,17 @@ def _search(
             return verify(instance, build_plan(instance, data, decisions, "feasible", 0)).ok
 
         portfolio = Portfolio(
-            built, lns, progress, solver, workers, seed, log, check, build_time, root_probe=root_probe
+            built,
+            lns,
+            progress,
+            solver,
+            workers,
+            seed,
+            log,
+            check,
+            build_time,
+            root_probe=root_probe,
+            relaxation=relaxation,
         )
         with stop_on_ctrl_c(solver, portfolio) as ctrl_c:
             progress.on_start()
