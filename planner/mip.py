@@ -136,18 +136,9 @@ def solve_mip(
             "optimal", decisions, decisions.objective, build_time, time.perf_counter() - started
         )
 
-    highs = _new_highs(log)
-    highs.setOptionValue("output_flag", log)
+    highs = _new_highs(log, threads=threads, time_limit=time_limit - build_time)
     if log:
-        # HiGHS logs to stdout, where a plan may be written: send it to stderr.
-        highs.setOptionValue("log_to_console", False)
-        highs.cbLogging.subscribe(lambda event: print(event.message, end="", file=sys.stderr))
         print(f"mip: {formulation.program.size()}", file=sys.stderr)
-    highs.setOptionValue("time_limit", max(0.0, time_limit - build_time))
-    # HiGHS keeps one thread scheduler per process, sized by the first solve;
-    # a later solve asking for another size must reset it.
-    highspy.Highs.resetThreadScheduler(True)
-    highs.setOptionValue("threads", threads)
     highs.setOptionValue("random_seed", seed)
     highs.setOptionValue("mip_rel_gap", 0.0)
     # The objective is an integer on every plan, so a gap below 1 proves optimality.
@@ -266,14 +257,10 @@ def lp_bound(data: ProblemData, *, time_limit: float, seed: int = 0) -> int | No
         return floor
     lp = program.lp()
     lp.integrality_ = [highspy.HighsVarType.kContinuous] * lp.num_col_
-    highs = _new_highs(False)
-    highs.setOptionValue("output_flag", False)
-    highspy.Highs.resetThreadScheduler(True)
-    highs.setOptionValue("threads", 1)
+    highs = _new_highs(False, threads=1, time_limit=time_limit - (time.perf_counter() - started))
     highs.setOptionValue("random_seed", seed)
     highs.setOptionValue("solver", "ipm")
     highs.setOptionValue("run_crossover", "off")
-    highs.setOptionValue("time_limit", max(0.0, time_limit - (time.perf_counter() - started)))
     highs.passModel(lp)
     highs.run()
     code = highs.getModelStatus()
@@ -324,12 +311,8 @@ def solve_production(
     lp = program.lp()
     if relax:
         lp.integrality_ = [highspy.HighsVarType.kContinuous] * lp.num_col_
-    highs = _new_highs(False)
-    highs.setOptionValue("output_flag", False)
-    highspy.Highs.resetThreadScheduler(True)
-    highs.setOptionValue("threads", threads)
+    highs = _new_highs(False, threads=threads, time_limit=time_limit - (time.perf_counter() - started))
     highs.setOptionValue("mip_abs_gap", 1.0 - 1e-6)
-    highs.setOptionValue("time_limit", max(0.0, time_limit - (time.perf_counter() - started)))
     highs.passModel(lp)
     if not relax and program.violation(values) is None:
         start = highspy.HighsSolution()  # the plan's own production: never worse than it
@@ -407,11 +390,26 @@ def _stdout_to(path: str | None) -> Iterator[None]:
         os.close(target)
 
 
-def _new_highs(log: bool) -> highspy.Highs:
+def _new_highs(log: bool, *, threads: int, time_limit: float) -> highspy.Highs:
+    """A HiGHS instance with the options every use here shares: output, threads, time limit.
+
+    Its log, when asked for, goes to stderr: HiGHS logs to stdout, where a
+    plan may be written.
+    """
     # The first Highs() of a process prints a banner on stdout, whatever its
     # options, and stdout may be where a plan is being written.
     with _stdout_to(None if log else os.devnull):
-        return highspy.Highs()  # type: ignore[no-untyped-call]
+        highs = highspy.Highs()  # type: ignore[no-untyped-call]
+    highs.setOptionValue("output_flag", log)
+    if log:
+        highs.setOptionValue("log_to_console", False)
+        highs.cbLogging.subscribe(lambda event: print(event.message, end="", file=sys.stderr))
+    highs.setOptionValue("time_limit", max(0.0, time_limit))
+    # HiGHS keeps one thread scheduler per process, sized by the first solve;
+    # a later solve asking for another size must reset it.
+    highspy.Highs.resetThreadScheduler(True)
+    highs.setOptionValue("threads", threads)
+    return highs
 
 
 # --- linear expressions and the program ------------------------------------------------
