@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 from planner.cpsat.lns import ScheduleLns
 from planner.cpsat.model import RestartModel
 from planner.plans import Decisions
-from planner.probe import RootProbe
+from planner.probe import BoundProbe
 
 
 @dataclass(frozen=True)
@@ -255,9 +255,9 @@ class Portfolio:
         self.log = log
         self.build_time = build_time
         self.root_probe = root_probe
-        self.probe: RootProbe | None = None  # HiGHS' root bound in a child process, once started
+        self.probe: BoundProbe | None = None  # HiGHS' root bound in a child process, once started
         self.relaxation = relaxation
-        self.lp: RootProbe | None = None  # the LP relaxation's bound in a child process, once started
+        self.lp: BoundProbe | None = None  # the LP relaxation's bound in a child process, once started
         self._size = len(built.model.proto.constraints)
         self.stopped = False
         self.whole_ended = threading.Event()  # the whole search running alongside has ended
@@ -297,7 +297,7 @@ class Portfolio:
             return
         # OSError: no Python to start (an embedded interpreter): the search goes on without.
         with contextlib.suppress(OSError):
-            self.lp = RootProbe(
+            self.lp = BoundProbe(
                 self.built.data,
                 time_limit=left,
                 seed=self.seed,
@@ -350,7 +350,7 @@ class Portfolio:
         ):
             return False
         try:
-            self.probe = RootProbe(
+            self.probe = BoundProbe(
                 self.built.data, time_limit=left, seed=self.seed, on_bound=self._on_bound, log=self.log
             )
         except OSError:  # no Python to start (an embedded interpreter): the search goes on without

@@ -1,6 +1,6 @@
 """HiGHS' bounds, computed in a child process beside `solve()`'s search.
 
-The portfolio (planner/portfolio.py) starts a `RootProbe` of the LP
+The portfolio (planner/portfolio.py) starts a `BoundProbe` of the LP
 relaxation (`planner.mip.lp_bound`) as its search begins, and one of the
 MIP's root (`planner.mip.root_bound`) where that can pay off within the
 time limit; each probe reports its bound once. A child process rather than a
@@ -30,8 +30,8 @@ Kind = Literal["lp", "root"]  # planner.mip.lp_bound or planner.mip.root_bound
 _PREFIX = "bound "
 
 
-class RootProbe:
-    """`planner.mip.root_bound(data)` (or `lp_bound`) in a child process; `on_bound` gets it when it comes."""
+class BoundProbe:
+    """`planner.mip.root_bound` or `lp_bound` of `data`, in a child process; `on_bound` hears it."""
 
     def __init__(
         self,

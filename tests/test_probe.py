@@ -16,7 +16,7 @@ from planner.data import ProblemData
 from planner.files import load_instance
 from planner.mip import root_bound
 from planner.portfolio import Portfolio, SearchProgress
-from planner.probe import RootProbe
+from planner.probe import BoundProbe
 
 from helpers import solve_checked
 
@@ -52,7 +52,7 @@ def test_the_probe_reports_the_root_bound_from_its_child_process() -> None:
         heard.append(bound)
         came.set()
 
-    probe = RootProbe(data, time_limit=60, seed=0, on_bound=on_bound)
+    probe = BoundProbe(data, time_limit=60, seed=0, on_bound=on_bound)
     try:
         assert came.wait(60)
     finally:
@@ -64,7 +64,7 @@ def test_the_probe_reports_the_root_bound_from_its_child_process() -> None:
 
 def test_stopping_the_probe_kills_its_child_at_once() -> None:
     heard: list[int] = []
-    probe = RootProbe(_data("large-s1"), time_limit=300, seed=0, on_bound=heard.append)
+    probe = BoundProbe(_data("large-s1"), time_limit=300, seed=0, on_bound=heard.append)
     time.sleep(0.5)
     assert probe.running  # large-s1's root takes HiGHS well over a minute
     probe.stop()

@@ -99,7 +99,7 @@ def test_dual_bound_is_minus_infinity_where_a_free_column_would_price_below_it()
 
 
 class _Probe:
-    """Stands for `RootProbe` and records what it was asked to compute."""
+    """Stands for `BoundProbe` and records what it was asked to compute."""
 
     started: list[str] = []
 
@@ -119,7 +119,7 @@ class _Probe:
 def test_the_relaxation_starts_with_the_search_only_where_it_can_end_in_time(
     monkeypatch: pytest.MonkeyPatch, relaxation: bool, estimate: float, expected: list[str]
 ) -> None:
-    monkeypatch.setattr(portfolio, "RootProbe", _Probe)
+    monkeypatch.setattr(portfolio, "BoundProbe", _Probe)
     monkeypatch.setattr(portfolio, "lp_seconds", lambda constraints: estimate)
     _Probe.started = []
     instance = random_instance(3)
