@@ -14,7 +14,8 @@ optima must agree. The formulation is the classic time-indexed one, in its
   the restart day is the first day it is 1.
 - `shifts[l,t]`, `units[l,t]` (integers) on the plant's working days;
   `stock[m,t]` (continuous, implied) is the stock of m after day t's
-  consumption, before its output is added.
+  consumption, before its output is added; at most all that was on hand,
+  delivered and made by then (so the LP's duals always give a bound).
 
 Constraints C1..C7 follow the contract's numbering (and the checker's codes):
 
