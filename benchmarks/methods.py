@@ -70,6 +70,7 @@ def run_cpsat(case: Case, instance: Instance, settings: Settings, method: str = 
         neighbourhoods=method != "cpsat-plain",
         root_probe=method not in ("cpsat-plain", "cpsat-noprobe"),
         relaxation=method not in ("cpsat-plain", "cpsat-nolp"),
+        highs_search=method not in ("cpsat-plain", "cpsat-nolp", "cpsat-nohighs"),
     )
     return Row(
         case.suite,
@@ -104,6 +105,11 @@ def run_cpsat_noprobe(case: Case, instance: Instance, settings: Settings) -> Row
 def run_cpsat_nolp(case: Case, instance: Instance, settings: Settings) -> Row:
     """The portfolio without the LP relaxation's bound from the start (`planner.mip.lp_bound`)."""
     return run_cpsat(case, instance, settings, "cpsat-nolp")
+
+
+def run_cpsat_nohighs(case: Case, instance: Instance, settings: Settings) -> Row:
+    """The portfolio without HiGHS' search in the neighbourhoods' place where the LP proves more."""
+    return run_cpsat(case, instance, settings, "cpsat-nohighs")
 
 
 def run_greedy(case: Case, instance: Instance, settings: Settings) -> Row:
@@ -168,6 +174,7 @@ METHODS: dict[str, Method] = {
     "cpsat-plain": run_cpsat_plain,
     "cpsat-noprobe": run_cpsat_noprobe,
     "cpsat-nolp": run_cpsat_nolp,
+    "cpsat-nohighs": run_cpsat_nohighs,
     "mip": run_mip,
     "greedy": run_greedy,
     "pyjobshop": run_pyjobshop,

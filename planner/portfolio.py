@@ -122,6 +122,11 @@ class SearchProgress(cp_model.CpSolverSolutionCallback):
                 return False
             return self._objective <= math.ceil(self._bound - 1e-6)
 
+    def proved_so_far(self) -> float:
+        """The best bound any search has reported so far (-inf: none)."""
+        with self._lock:
+            return self._bound
+
     def gap(self) -> float | None:
         """(best - bound) / best so far; None before a plan and a bound."""
         with self._lock:
@@ -244,6 +249,7 @@ class Portfolio:
         *,
         root_probe: bool = True,
         relaxation: bool = True,
+        highs_search: bool = True,
     ) -> None:
         self.built = built
         self.check = check
@@ -257,7 +263,12 @@ class Portfolio:
         self.root_probe = root_probe
         self.probe: BoundProbe | None = None  # HiGHS' root bound in a child process, once started
         self.relaxation = relaxation
+        self.highs_search = highs_search
         self.lp: BoundProbe | None = None  # the LP relaxation's bound in a child process, once started
+        self.highs: BoundProbe | None = None  # HiGHS' search of the MIP in a child process, once started
+        self._highs_proved = -math.inf  # the best bound HiGHS' relaxation and search have proved
+        self._highs_awaited = False
+        self._deadline = math.inf
         self._size = len(built.model.proto.constraints)
         self.stopped = False
         self.whole_ended = threading.Event()  # the whole search running alongside has ended
@@ -272,13 +283,18 @@ class Portfolio:
         self, start: Decisions | None, deadline: float
     ) -> tuple[cp_model.CpSolverStatus, Decisions | None, cp_model.CpSolver]:
         """The status, the best plan and the last whole search's solver."""
+        self._deadline = deadline
         try:
             self._probe_relaxation(deadline)
-            return self._run(start, deadline)
+            code, best, solver = self._run(start, deadline)
         finally:
-            for probe in (self.lp, self.probe):
+            for probe in (self.lp, self.highs, self.probe):
                 if probe is not None:
                     probe.stop()
+        offered = self.progress.best  # a plan of HiGHS' that came as the searches ended
+        if offered is not None and (best is None or offered.objective < best.objective):
+            return (cp_model.OPTIMAL if self.progress.proven() else cp_model.FEASIBLE), offered, solver
+        return code, best, solver
 
     def _probe_relaxation(self, deadline: float) -> None:
         """Start the LP relaxation's bound (`planner.mip.lp_bound`) in a child process, where it pays.
@@ -301,10 +317,57 @@ class Portfolio:
                 self.built.data,
                 time_limit=left,
                 seed=self.seed,
-                on_bound=self._on_bound,
+                on_bound=self._on_lp_bound,
                 log=self.log,
                 kind="lp",
             )
+
+    def _on_lp_bound(self, bound: int) -> None:
+        """The LP relaxation's bound: where it proves more than CP-SAT has, HiGHS searches the MIP.
+
+        A relaxation that proves more than CP-SAT's propagation knows
+        something of the instance that CP-SAT's search does not (on
+        JLR-2025, the parts and the staff), and HiGHS' branch and bound
+        searches from that relaxation, where our neighbourhoods search from
+        the incumbent. HiGHS takes the neighbourhoods' core, in a child
+        process (`_search_mip_aside`), while its bounds are the best proved
+        (`_await_highs`). The measurements, and the instance it costs
+        (medium-s2), are in benchmarks/README.md.
+        """
+        stronger = bound > self.progress.proved_so_far()
+        self._on_highs_bound(bound)
+        if self.highs_search and stronger and not self.stopped and not self.whole_ended.is_set():
+            self._search_mip_aside()
+
+    def _search_mip_aside(self) -> None:
+        """HiGHS' search of the MIP (`planner.mip.solve_mip`) from the best plan, in a child process.
+
+        Its bounds join CP-SAT's and its plans are used once the checker
+        passes them; the neighbourhoods stop, so that it has their core.
+        """
+        left = self._deadline - time.perf_counter() - _PROBE_MARGIN
+        if left <= 0:
+            return
+
+        def on_plan(decisions: Decisions) -> None:
+            best = self.progress.best
+            if (best is None or decisions.objective < best.objective) and self.check(decisions):
+                self._on_plan(decisions)
+
+        try:
+            self.highs = BoundProbe(
+                self.built.data,
+                time_limit=left,
+                seed=self.seed,
+                on_bound=self._on_highs_bound,
+                log=self.log,
+                kind="mip",
+                hint=self.progress.best,
+                on_plan=on_plan,
+            )
+        except OSError:  # no Python to start (an embedded interpreter): the search goes on without
+            return
+        self.lns.stop_search()
 
     def _await_probe(self, best: Decisions, deadline: float) -> Decisions:
         """Leave this worker's core to the probe for `POLISH_SHARE` of the time left, or until it reports.
@@ -425,6 +488,13 @@ class Portfolio:
             better_elsewhere=lambda: self.progress.best,
             on_improvement=self._on_plan,
         )
+        if self.highs is not None and not self._highs_awaited:
+            self._highs_awaited = True
+            best = self._await_highs(best, ended)
+            if ended.is_set() or self.stopped:
+                return best
+            self.lns.resume()
+            return self._neighbourhoods(best, deadline, ended)
         if ended.is_set() or self.stopped:
             return best
         if best.objective >= start.objective:  # they gave way: production is what is left
@@ -445,6 +515,27 @@ class Portfolio:
         return self.lns.improve(
             best, deadline, better_elsewhere=lambda: self.progress.best, on_improvement=self._on_plan
         )
+
+    def _on_highs_bound(self, bound: float) -> None:
+        self._highs_proved = max(self._highs_proved, bound)
+        self._on_bound(bound)
+
+    def _await_highs(self, best: Decisions, ended: threading.Event) -> Decisions:
+        """Leave this worker's core to HiGHS' search while its relaxation proves the most; the better plan.
+
+        HiGHS' branch and bound is steered by its relaxation: once CP-SAT's
+        bound is above every bound HiGHS has proved, CP-SAT knows more of
+        the instance than that relaxation, and the core goes back to the
+        neighbourhoods.
+        """
+        assert self.highs is not None
+        while self.highs.running and not ended.is_set() and not self.stopped:
+            if self.progress.proved_so_far() > self._highs_proved:
+                self.highs.stop()
+                break
+            time.sleep(0.05)
+        offered = self.progress.best
+        return offered if offered is not None and offered.objective < best.objective else best
 
     def _mip(self, best: Decisions, deadline: float, share: float = 1.0) -> Decisions:
         """HiGHS' branch and bound on the MIP (`planner.mip`) from `best`, for `share` of the time left.

@@ -1,9 +1,13 @@
-"""HiGHS' bounds, computed in a child process beside `solve()`'s search.
+"""HiGHS' bounds and search, computed in a child process beside `solve()`'s search.
 
 The portfolio (planner/portfolio.py) starts a `BoundProbe` of the LP
-relaxation (`planner.mip.lp_bound`) as its search begins, and one of the
-MIP's root (`planner.mip.root_bound`) where that can pay off within the
-time limit; each probe reports its bound once. A child process rather than a
+relaxation (`planner.mip.lp_bound`) as its search begins, one of the MIP's
+root (`planner.mip.root_bound`) where that can pay off within the time
+limit, and one of HiGHS' whole search of the MIP (`planner.mip.solve_mip`,
+"mip") where the LP proves more than CP-SAT. The first two report their
+bound once; the search reports each better bound and each plan it finds
+(pickled `Decisions`, which the portfolio checks before it uses them). A
+child process rather than a
 thread: it is killed when the search ends, so it can never outlast the time
 limit (HiGHS' presolve does not always keep to its own: xl), and HiGHS'
 global thread scheduler is not safe to reset while another HiGHS runs in
@@ -15,6 +19,7 @@ kills it), and reads its problem as a pickle on stdin.
 
 from __future__ import annotations
 
+import base64
 import pickle
 import subprocess
 import sys
@@ -24,14 +29,20 @@ from collections.abc import Callable
 from typing import Literal
 
 from planner.data import ProblemData
+from planner.plans import Decisions
 
-Kind = Literal["lp", "root"]  # planner.mip.lp_bound or planner.mip.root_bound
+Kind = Literal["lp", "root", "mip"]  # planner.mip.lp_bound, root_bound or solve_mip
 
 _PREFIX = "bound "
+_PLAN = "plan "
 
 
 class BoundProbe:
-    """`planner.mip.root_bound` or `lp_bound` of `data`, in a child process; `on_bound` hears it."""
+    """`planner.mip.root_bound`, `lp_bound` or `solve_mip` of `data`, in a child process.
+
+    `on_bound` hears its bounds and `on_plan` the plans of the "mip" kind,
+    which starts from `hint`.
+    """
 
     def __init__(
         self,
@@ -42,6 +53,8 @@ class BoundProbe:
         on_bound: Callable[[int], None],
         log: bool = False,
         kind: Kind = "root",
+        hint: Decisions | None = None,
+        on_plan: Callable[[Decisions], None] | None = None,
     ) -> None:
         self._process = subprocess.Popen(
             [sys.executable, "-m", "planner.probe"],
@@ -52,13 +65,18 @@ class BoundProbe:
         )
         # The child reads its problem only once it has imported HiGHS: write it from the reader.
         # The wall clock is the one both processes share: the child's time starts before it runs.
-        problem = pickle.dumps((kind, data, time.time() + time_limit, seed))
+        problem = pickle.dumps((kind, data, time.time() + time_limit, seed, hint))
         self._reader = threading.Thread(
-            target=self._talk, args=(problem, on_bound), name="root probe", daemon=True
+            target=self._talk, args=(problem, on_bound, on_plan), name=f"highs {kind}", daemon=True
         )
         self._reader.start()
 
-    def _talk(self, problem: bytes, on_bound: Callable[[int], None]) -> None:
+    def _talk(
+        self,
+        problem: bytes,
+        on_bound: Callable[[int], None],
+        on_plan: Callable[[Decisions], None] | None,
+    ) -> None:
         process = self._process
         assert process.stdin is not None and process.stdout is not None
         try:
@@ -68,6 +86,8 @@ class BoundProbe:
                 text = line.decode(errors="replace")
                 if text.startswith(_PREFIX):
                     on_bound(int(text.removeprefix(_PREFIX)))
+                elif text.startswith(_PLAN) and on_plan is not None:
+                    on_plan(pickle.loads(base64.b64decode(text.removeprefix(_PLAN))))
         except (BrokenPipeError, ValueError):
             pass  # killed before it read its problem, or output it did not mean for us
 
@@ -86,13 +106,38 @@ class BoundProbe:
 
 
 def main() -> None:
-    from planner.mip import lp_bound, root_bound
+    from planner.mip import MipListener, lp_bound, root_bound, solve_mip
 
-    kind, data, deadline, seed = pickle.load(sys.stdin.buffer)
+    kind, data, deadline, seed, hint = pickle.load(sys.stdin.buffer)
+    if kind == "mip":
+
+        def plan(decisions: Decisions) -> None:
+            print(f"{_PLAN}{base64.b64encode(pickle.dumps(decisions)).decode()}", flush=True)
+
+        said = [-1 << 62]
+
+        def bound(value: int) -> None:
+            if value > said[0]:  # HiGHS calls back at every node: say only what is new
+                said[0] = value
+                print(f"{_PREFIX}{value}", flush=True)
+
+        outcome = solve_mip(
+            data,
+            time_limit=deadline - time.time(),
+            threads=1,
+            seed=seed,
+            hint=hint,
+            listener=MipListener(plan, bound),
+        )
+        if outcome.decisions is not None:
+            plan(outcome.decisions)
+        if outcome.bound is not None:
+            bound(outcome.bound)
+        return
     compute = lp_bound if kind == "lp" else root_bound
-    bound = compute(data, time_limit=deadline - time.time(), seed=seed)
-    if bound is not None:
-        print(f"{_PREFIX}{bound}", flush=True)
+    proved = compute(data, time_limit=deadline - time.time(), seed=seed)
+    if proved is not None:
+        print(f"{_PREFIX}{proved}", flush=True)
 
 
 if __name__ == "__main__":

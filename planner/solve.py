@@ -84,6 +84,7 @@ def solve(
     neighbourhoods: bool = True,
     root_probe: bool = True,
     relaxation: bool = True,
+    highs_search: bool = True,
 ) -> Result:
     """Plan the restart of `instance`.
 
@@ -106,6 +107,9 @@ def solve(
     the time-indexed MIP (`planner.probe`): its LP relaxation's from the
     start where it comes in time (unless `relaxation` is false), and its
     root's where the neighbourhoods stall (unless `root_probe` is false).
+    Where the LP's bound is above CP-SAT's, HiGHS searches the MIP in a
+    child process in the neighbourhoods' place (unless `highs_search` is
+    false).
 
     `on_progress` is called with the warm start's value, then at each better
     plan and each better bound of the search (from CP-SAT's threads: it must
@@ -142,6 +146,7 @@ def solve(
         neighbourhoods,
         root_probe,
         relaxation,
+        highs_search,
     )
 
 
@@ -226,6 +231,7 @@ def _search(
     neighbourhoods: bool = True,
     root_probe: bool = True,
     relaxation: bool = True,
+    highs_search: bool = True,
 ) -> Result:
     data = ProblemData.from_instance(instance)
     try:
@@ -274,6 +280,7 @@ def _search(
             build_time,
             root_probe=root_probe,
             relaxation=relaxation,
+            highs_search=highs_search,
         )
         with stop_on_ctrl_c(solver, portfolio) as ctrl_c:
             progress.on_start()

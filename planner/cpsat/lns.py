@@ -76,6 +76,10 @@ class ScheduleLns:
         if self._solver is not None:
             self._solver.stop_search()
 
+    def resume(self) -> None:
+        """Undo `stop_search`: the next `improve` searches again."""
+        self._stopped = False
+
     def improve(
         self,
         incumbent: Decisions,
