@@ -122,11 +122,6 @@ class SearchProgress(cp_model.CpSolverSolutionCallback):
                 return False
             return self._objective <= math.ceil(self._bound - 1e-6)
 
-    def proved_so_far(self) -> float:
-        """The best bound any search has reported so far (-inf: none)."""
-        with self._lock:
-            return self._bound
-
     def gap(self) -> float | None:
         """(best - bound) / best so far; None before a plan and a bound."""
         with self._lock:
@@ -266,7 +261,8 @@ class Portfolio:
         self.highs_search = highs_search
         self.lp: BoundProbe | None = None  # the LP relaxation's bound in a child process, once started
         self.highs: BoundProbe | None = None  # HiGHS' search of the MIP in a child process, once started
-        self._highs_proved = -math.inf  # the best bound HiGHS' relaxation and search have proved
+        self._lp_proved = -math.inf  # the LP relaxation's bound, once it came
+        self._cpsat_proved = -math.inf  # the best bound CP-SAT's whole search has proved
         self._highs_awaited = False
         self._deadline = math.inf
         self._size = len(built.model.proto.constraints)
@@ -330,12 +326,12 @@ class Portfolio:
         JLR-2025, the parts and the staff), and HiGHS' branch and bound
         searches from that relaxation, where our neighbourhoods search from
         the incumbent. HiGHS takes the neighbourhoods' core, in a child
-        process (`_search_mip_aside`), while its bounds are the best proved
-        (`_await_highs`). The measurements, and the instance it costs
-        (medium-s2), are in benchmarks/README.md.
+        process (`_search_mip_aside`), while the LP proves more than CP-SAT
+        (`_await_highs`). The measurements are in benchmarks/README.md.
         """
-        stronger = bound > self.progress.proved_so_far()
-        self._on_highs_bound(bound)
+        self._lp_proved = bound
+        stronger = bound > self._cpsat_proved
+        self._on_bound(bound)
         if self.highs_search and stronger and not self.stopped and not self.whole_ended.is_set():
             self._search_mip_aside()
 
@@ -359,7 +355,7 @@ class Portfolio:
                 self.built.data,
                 time_limit=left,
                 seed=self.seed,
-                on_bound=self._on_highs_bound,
+                on_bound=self._on_bound,
                 log=self.log,
                 kind="mip",
                 hint=self.progress.best,
@@ -430,7 +426,7 @@ class Portfolio:
         self.built.warmstart(best)
         alone = new_solver(left, self.workers, self.seed, self.log)
         alone.parameters.catch_sigint_signal = self.solver.parameters.catch_sigint_signal
-        alone.best_bound_callback = self._on_bound
+        alone.best_bound_callback = self._on_cpsat_bound
         self.solver = alone
         if self.stopped:  # Ctrl-C between the two searches
             return code, best, self.solver
@@ -445,7 +441,7 @@ class Portfolio:
     ) -> tuple[cp_model.CpSolverStatus, Decisions | None]:
         solver = self.solver
         solver.parameters.num_workers = max(1, self.workers - 1)
-        solver.best_bound_callback = self._on_bound
+        solver.best_bound_callback = self._on_cpsat_bound
         model = self.built.model.clone()
         codes: list[cp_model.CpSolverStatus] = []
         ended = self.whole_ended
@@ -516,21 +512,21 @@ class Portfolio:
             best, deadline, better_elsewhere=lambda: self.progress.best, on_improvement=self._on_plan
         )
 
-    def _on_highs_bound(self, bound: float) -> None:
-        self._highs_proved = max(self._highs_proved, bound)
+    def _on_cpsat_bound(self, bound: float) -> None:
+        self._cpsat_proved = max(self._cpsat_proved, bound)
         self._on_bound(bound)
 
     def _await_highs(self, best: Decisions, ended: threading.Event) -> Decisions:
-        """Leave this worker's core to HiGHS' search while its relaxation proves the most; the better plan.
+        """Leave this worker's core to HiGHS' search while the LP proves more than CP-SAT; the better plan.
 
-        HiGHS' branch and bound is steered by its relaxation: once CP-SAT's
-        bound is above every bound HiGHS has proved, CP-SAT knows more of
-        the instance than that relaxation, and the core goes back to the
-        neighbourhoods.
+        HiGHS' branch and bound is steered by the LP relaxation: once
+        CP-SAT's own bound is above the LP's, CP-SAT's propagation knows as
+        much of the instance as that relaxation, and the core goes back to
+        the neighbourhoods, which search from the incumbent.
         """
         assert self.highs is not None
         while self.highs.running and not ended.is_set() and not self.stopped:
-            if self.progress.proved_so_far() > self._highs_proved:
+            if self._cpsat_proved > self._lp_proved:
                 self.highs.stop()
                 break
             time.sleep(0.05)

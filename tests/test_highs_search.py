@@ -103,10 +103,10 @@ def test_highs_searches_only_where_the_lp_proves_more_than_cpsat(
         built, ScheduleLns(built), progress, cp_model.CpSolver(), 2, 0, False, lambda d: True
     )
     tried._deadline = time.perf_counter() + 60
-    progress.on_bound(1000)  # what CP-SAT has proved
+    tried._on_cpsat_bound(1000)  # what CP-SAT has proved
     tried._on_lp_bound(1000 + above)
     assert _Probe.started == started
-    assert progress.proved_so_far() == max(1000, 1000 + above)
+    assert progress.trajectory[-1][2] == max(1000, 1000 + above)  # the LP's bound joined the search's
 
 
 def test_a_plan_of_highs_is_used_only_once_the_checker_passes_it(monkeypatch: pytest.MonkeyPatch) -> None:
