@@ -64,6 +64,7 @@ _COLUMNS = [
     "objective",
     "bound",
     "delta_value",
+    "least_saving",
     "most_saving",
     "value_per_unit",
     "unit",
@@ -75,7 +76,7 @@ _HEADER = (
     "lost value",
     "lost units",
     "delta",
-    "saves at most",
+    "saves (proven)",
     "value per unit",
     "restarts moved",
 )
@@ -93,9 +94,11 @@ class ScenarioResult:
     restart_changes: RestartChanges  # line -> (base restart day, this one) for lines that moved
     value_per_unit: float | None
     unit: str | None
-    # The most the change can save as far as anyone can prove: the base's objective
-    # minus this scenario's proven bound (None without both).
+    # What the change saves as far as anyone can prove, from `least_saving` (the base's proven
+    # bound minus this scenario's objective; negative: it may cost that much) to `most_saving`
+    # (the base's objective minus this scenario's proven bound); None without both.
     most_saving: int | None = None
+    least_saving: int | None = None
 
     @property
     def status(self) -> Status:
@@ -125,6 +128,17 @@ class ScenarioResult:
     def saving(self) -> int | None:
         """Lost value saved against the base (negative when the change costs)."""
         return None if self.delta_value is None else -self.delta_value
+
+    @property
+    def settled(self) -> bool:
+        """Is the proven interval of the saving narrower than the saving itself?
+
+        Then its sign and size are findings; otherwise the solves' time
+        limit, not the change, may be what the delta shows.
+        """
+        if self.least_saving is None or self.most_saving is None:
+            return False
+        return self.most_saving - self.least_saving < max(1, abs(self.saving or 0))
 
 
 @dataclass(frozen=True)
@@ -158,7 +172,15 @@ class WhatIf:
             | {"restart_changes": _moves(s.restart_changes)}
             for s in self.scenarios
         ]
-        ints = ["lost_value", "lost_units", "objective", "bound", "delta_value"]
+        ints = [
+            "lost_value",
+            "lost_units",
+            "objective",
+            "bound",
+            "delta_value",
+            "least_saving",
+            "most_saving",
+        ]
         return pd.DataFrame(rows, columns=_COLUMNS).astype({c: "Int64" for c in ints})
 
     def text(self) -> str:
@@ -172,16 +194,24 @@ class WhatIf:
         )
         header = tuple(f"{h} ({heading(unit)})" if h in ("lost value", "delta") else h for h in _HEADER)
         if self.instance.objective == "lost_value":
-            header = tuple(f"{h} ({heading(unit)})" if h == "saves at most" else h for h in header)
+            header = tuple(f"{h} ({heading(unit)})" if h == "saves (proven)" else h for h in header)
         cells = [_text_row(s, self.instance) for s in self.scenarios]
         rows = _aligned([header, *cells], right={2, 3, 4, 5})
         note = (
             "delta: lost value minus the base's (negative: less is lost). A plan found for one version "
             "that keeps another's rules counts for both,\nso a change that does not bind shows no delta; "
-            "status feasible means the search stopped at the time limit, not at a proven optimum:\n"
-            "'saves at most' (the base's lost value minus the scenario's proven bound) is then what a longer "
-            "search could still show."
+            "status feasible means the search stopped at the time limit, not at a proven optimum.\n"
+            "saves (proven): what the change saves as far as the bounds prove, from the base's bound minus "
+            "the scenario's lost value\nto the base's lost value minus the scenario's bound (one figure when "
+            "both are proven optimal; negative: a cost)."
         )
+        unsettled = [s.name for s in self.scenarios if s.delta_value is not None and not s.settled]
+        if unsettled:
+            note += (
+                f"\nNot settled: {', '.join(unsettled)}. The proven range is wider than the delta itself, so "
+                "the delta may be the searches' luck;\nrun again with a longer --time-limit (each doubling "
+                "lets the bounds rise; both solves optimal settles it)."
+            )
         return "\n".join([head, "", *rows, "", note]) + "\n"
 
 
@@ -342,6 +372,7 @@ def _compare(
         value_per_unit=value,
         unit=unit,
         most_saving=_most_saving(base, result),
+        least_saving=_least_saving(base, result),
     )
 
 
@@ -349,7 +380,14 @@ def _most_saving(base: Result, result: Result) -> int | None:
     """The base's objective minus the scenario's proven bound: no plan of the scenario saves more."""
     if base.objective is None or result.bound is None:
         return None
-    return max(0, base.objective - result.bound)
+    return base.objective - result.bound
+
+
+def _least_saving(base: Result, result: Result) -> int | None:
+    """The base's proven bound minus the scenario's objective: the change saves at least this."""
+    if base.bound is None or result.objective is None:
+        return None
+    return base.bound - result.objective
 
 
 def _restart_changes(base: Plan, plan: Plan) -> RestartChanges:
@@ -437,7 +475,9 @@ def _scenario_json(s: ScenarioResult) -> dict[str, Any]:
         "status": s.status,
         "delta_value": s.delta_value,
         "bound": s.bound,
+        "least_saving": s.least_saving,
         "most_saving": s.most_saving,
+        "settled": s.settled,
         "value_per_unit": s.value_per_unit,
         "unit": s.unit,
         "restart_changes": {line: list(days) for line, days in s.restart_changes.items()},
@@ -449,8 +489,12 @@ def _text_row(s: ScenarioResult, base: Instance) -> tuple[str, ...]:
     delta = "" if s.delta_value is None else figure(unit, s.delta_value, sign=True)
     price = "" if s.value_per_unit is None or s.unit is None else _price_text(s.value_per_unit, s.unit, base)
     most = ""
-    if s.most_saving is not None:
-        most = figure(unit, s.most_saving) if base.objective == "lost_value" else _num(s.most_saving)
+    if s.most_saving is not None and s.least_saving is not None:
+        ends = [
+            figure(unit, v) if base.objective == "lost_value" else _num(v)
+            for v in (s.least_saving, s.most_saving)
+        ]
+        most = ends[0] if s.least_saving == s.most_saving else f"{ends[0]} to {ends[1]}"
     lost = "-" if s.lost_value is None else figure(unit, s.lost_value)
     moves = _moves(s.restart_changes)
     return (s.name, s.status, lost, _num(s.lost_units), delta, most, price, moves)

@@ -291,3 +291,52 @@ def test_a_scenario_plan_that_keeps_the_base_rules_counts_for_the_base() -> None
     assert scenario.delta_value == 0
     for inst_, result in ((inst, found.base), (scenario.instance, scenario.result)):
         assert verify(inst_, result.plan).ok
+
+
+# --- the saving's proven interval --------------------------------------------------------------
+
+
+def _unproven_and_exact(inst: Instance, scenarios: list[Scenario]) -> tuple[WhatIf, WhatIf]:
+    """The what-if without a search (the warm starts and their bounds), and solved to optimality."""
+    from planner.solve import solve
+
+    unproven = whatif(
+        inst,
+        scenarios,
+        base=solve(inst, time_limit=0, workers=1, seed=0),
+        time_limit=0,
+        workers=1,
+        processes=1,
+    )
+    exact = _checked(inst, scenarios, time_limit=20.0)
+    assert exact.base.status == "optimal"
+    assert all(s.status == "optimal" for s in exact.scenarios)
+    return unproven, exact
+
+
+def test_the_proven_interval_holds_the_true_saving_on_random_instances() -> None:
+    compared = 0
+    for seed in RANDOM_SEEDS[:10]:
+        inst = random_instance(seed, objective="lost_value")
+        unproven, exact = _unproven_and_exact(inst, marginal_scenarios(inst)[:3])
+        for rough, true in zip(unproven.scenarios, exact.scenarios, strict=True):
+            assert true.least_saving == true.saving == true.most_saving, true.name
+            assert true.settled
+            if rough.least_saving is None or rough.most_saving is None:
+                continue
+            assert rough.least_saving <= true.saving <= rough.most_saving, (seed, rough.name)
+            compared += 1
+    assert compared >= 10
+
+
+def test_an_unsettled_saving_is_said_plainly() -> None:
+    inst = load_instance(EXAMPLES / "01-precedence-and-one-team.json")
+    change = marginal_scenarios(inst)[0]
+    unproven, exact = _unproven_and_exact(inst, [change])
+    (rough,) = unproven.scenarios
+    assert rough.most_saving is not None and rough.least_saving is not None
+    assert not rough.settled
+    assert f"Not settled: {change.name}." in unproven.text()
+    assert unproven.to_json()["scenarios"][0]["settled"] is False
+    assert "Not settled" not in exact.text()
+    assert exact.to_json()["scenarios"][0]["settled"] is True
