@@ -255,6 +255,11 @@ class Bottleneck:
     instance: Instance = field(repr=False)  # the relaxed instance
     plan: Plan = field(repr=False)  # the relaxed solve's plan
     measured_from: int | None = None  # the best value known of the instance itself (None: the plan's)
+    # The proven interval of the true loss (the instance's optimum minus the relaxed one's):
+    # at least the instance's best bound minus the relaxed plan's value (never below 0, since a
+    # relaxation never loses more), at most the reference's value minus the relaxed bound.
+    at_least: int | None = None
+    at_most: int | None = None
 
     def row(self) -> dict[str, Any]:
         """The row of the bottleneck table (the relaxed instance and plan left out)."""
@@ -264,11 +269,13 @@ class Bottleneck:
             "plant": self.plant,
             "relaxed_to": self.relaxed_to,
             "lost_value_because": self.lost_value_because,
+            "at_least": self.at_least,
+            "at_most": self.at_most,
             "status": self.status,
         }
 
 
-_COLUMNS = ["kind", "id", "plant", "relaxed_to", "lost_value_because", "status"]
+_COLUMNS = ["kind", "id", "plant", "relaxed_to", "lost_value_because", "at_least", "at_most", "status"]
 
 
 @dataclass(frozen=True)
@@ -326,13 +333,18 @@ class Explanation:
                     f"instance itself {self._figure(self.value - reference)} better than this one, "
                     "with no limit relaxed)"
                 ]
-            frame = self.bottlenecks.fillna("")
+            frame = self.bottlenecks.astype(object).where(self.bottlenecks.notna(), "")
             if self.objective == "lost_value":
-                column = f"lost_value_because ({money.heading(self.value_unit)})"
-                frame[column] = [money.figure(self.value_unit, v) for v in frame.pop("lost_value_because")]
-                frame = frame[[*_COLUMNS[:4], column, "status"]]
+                figures = ["lost_value_because", "at_least", "at_most"]
+                for name in figures:
+                    frame[name] = [v if v == "" else money.figure(self.value_unit, v) for v in frame[name]]
+                frame = frame.rename(columns={figures[0]: f"{figures[0]} ({money.heading(self.value_unit)})"})
             table = frame.to_string(index=False)
             out += [f"  {row}" for row in table.splitlines()]
+            out += [
+                "  at_least, at_most: the proven range of each loss (the instance's bound minus the relaxed "
+                "plan's value, the best plan's value minus the relaxed bound)."
+            ]
         return "\n".join(out) + "\n"
 
 
@@ -1013,6 +1025,9 @@ def bottleneck_table(
         assert result.objective is not None, "the plan stays feasible and is the fallback"
         solved.append((relax, relaxed, result))
     reference = _reference(instance, plan.objective.value, [result.plan for _, _, result in solved])
+    # A relaxed optimum is at most the instance's, so each relaxed bound is a bound of the instance too.
+    proved = [b for b in (plan.objective.bound, *(result.bound for _, _, result in solved)) if b is not None]
+    bound = max(proved, default=None)
     found = [
         Bottleneck(
             relax.kind,
@@ -1026,6 +1041,8 @@ def bottleneck_table(
             relaxed,
             result.plan,
             reference,
+            at_least=None if bound is None else max(0, bound - result.objective),
+            at_most=None if result.bound is None else max(0, reference - result.bound),
         )
         for relax, relaxed, result in solved
         if result.objective is not None

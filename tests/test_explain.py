@@ -389,3 +389,36 @@ def test_bottleneck_rows_are_the_loss_against_the_reference() -> None:
         assert row.measured_from is not None and row.measured_from <= (plan.objective.value or 0)
         assert row.plan.objective.value is not None
         assert row.lost_value_because == max(0, row.measured_from - row.plan.objective.value)
+
+
+def test_the_bottleneck_interval_is_exact_when_every_solve_is_proven() -> None:
+    data = base(
+        resources=[{"id": "team", "capacity": 1}, {"id": "spare", "capacity": 1}],
+        systems=[
+            system("s1", 2),
+            system("s2", 2),
+            {"id": "mail", "name": "mail", "duration_days": 1, "demand": {"team": 1, "spare": 2}},
+        ],
+        lines=[line("A", systems=["s1"]), line("B", "van", systems=["s2"])],
+    )
+    inst, plan = solved(data)
+    found = explain(inst, plan, time_limit=5, workers=1, seed=0)
+    assert all(row.status == "optimal" for row in found.bottleneck_rows)
+    assert [(r.at_least, r.at_most) for r in found.bottleneck_rows] == [(60, 60), (0, 0)]
+    assert "at_least, at_most" in found.text()
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.json"))[:4], ids=lambda p: p.stem)
+def test_the_bottleneck_interval_holds_the_true_loss(path: Path) -> None:
+    """Relaxed solves cut short still bracket the loss that exact solves of both instances give."""
+    inst = load_instance(path)
+    exact = solve_checked(inst).plan
+    assert exact.status == "optimal"
+    found = explain(inst, exact, time_limit=0.5, workers=1, seed=0)
+    for row in found.bottleneck_rows:
+        assert row.at_least is not None and row.at_most is not None
+        assert row.at_least <= row.lost_value_because <= row.at_most
+        relaxed = solve_checked(row.instance).plan
+        assert relaxed.status == "optimal" and relaxed.objective.value is not None
+        assert exact.objective.value is not None
+        assert row.at_least <= exact.objective.value - relaxed.objective.value <= row.at_most
