@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -61,3 +62,9 @@ def tiny(**changes: Any) -> dict[str, Any]:
     data = copy.deepcopy(base)
     data.update(changes)
     return data
+
+
+def stated_optima() -> dict[str, tuple[str, int]]:
+    """file -> (objective, optimal value), read from the table in the examples' README."""
+    rows = re.findall(r"^\| (\S+\.json) \| (\w+) \| (\d+) \|$", (EXAMPLES / "README.md").read_text(), re.M)
+    return {name: (objective, int(value)) for name, objective, value in rows}

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from planner.files import load_instance
 
-from helpers import EXAMPLES, SHARED, solve_checked
-
-
-def stated_optima() -> dict[str, tuple[str, int]]:
-    """file -> (objective, optimal value), read from the table in the examples' README."""
-    rows = re.findall(r"^\| (\S+\.json) \| (\w+) \| (\d+) \|$", (EXAMPLES / "README.md").read_text(), re.M)
-    return {name: (objective, int(value)) for name, objective, value in rows}
-
+from helpers import EXAMPLES, SHARED, solve_checked, stated_optima
 
 OPTIMA = stated_optima()
 

@@ -24,7 +24,7 @@ from planner.schema import Instance, Plan, PlanLine, PlanObjective, PlanProducti
 from planner.solve import rebase
 from planner.verify import verify
 
-from helpers import EXAMPLES, instance, solve_checked
+from helpers import EXAMPLES, instance, solve_checked, stated_optima
 
 JLR = Path(__file__).resolve().parents[1] / "instances" / "jlr-2025.json"
 ALL_DAYS = [0, 1, 2, 3, 4, 5, 6]
@@ -283,8 +283,9 @@ def test_a_plan_that_does_not_verify_is_refused() -> None:
 # --- the bottleneck table -------------------------------------------------------------------
 
 
-def test_bottlenecks_price_the_team_and_not_an_irrelevant_resource() -> None:
-    data = base(
+def team_and_spare() -> dict[str, Any]:
+    """Two lines behind one team each way; 'spare' is needed only by a system no line waits for."""
+    return base(
         resources=[{"id": "team", "capacity": 1}, {"id": "spare", "capacity": 1}],
         systems=[
             system("s1", 2),
@@ -293,7 +294,10 @@ def test_bottlenecks_price_the_team_and_not_an_irrelevant_resource() -> None:
         ],
         lines=[line("A", systems=["s1"]), line("B", "van", systems=["s2"])],
     )
-    inst, plan = solved(data)
+
+
+def test_bottlenecks_price_the_team_and_not_an_irrelevant_resource() -> None:
+    inst, plan = solved(team_and_spare())
     found = explain(inst, plan, time_limit=5, workers=1, seed=0)
     table = found.bottlenecks.set_index("id")
     # with two teams B restarts on day 2, not 4: 2 days x 10 vans x 3
@@ -392,16 +396,7 @@ def test_bottleneck_rows_are_the_loss_against_the_reference() -> None:
 
 
 def test_the_bottleneck_interval_is_exact_when_every_solve_is_proven() -> None:
-    data = base(
-        resources=[{"id": "team", "capacity": 1}, {"id": "spare", "capacity": 1}],
-        systems=[
-            system("s1", 2),
-            system("s2", 2),
-            {"id": "mail", "name": "mail", "duration_days": 1, "demand": {"team": 1, "spare": 2}},
-        ],
-        lines=[line("A", systems=["s1"]), line("B", "van", systems=["s2"])],
-    )
-    inst, plan = solved(data)
+    inst, plan = solved(team_and_spare())
     found = explain(inst, plan, time_limit=5, workers=1, seed=0)
     assert all(row.status == "optimal" for row in found.bottleneck_rows)
     assert [(r.at_least, r.at_most) for r in found.bottleneck_rows] == [(60, 60), (0, 0)]
@@ -414,6 +409,7 @@ def test_the_bottleneck_interval_holds_the_true_loss(path: Path) -> None:
     inst = load_instance(path)
     exact = solve_checked(inst).plan
     assert exact.status == "optimal"
+    assert exact.objective.value == stated_optima()[path.name][1]  # the example's stated optimum
     found = explain(inst, exact, time_limit=0.5, workers=1, seed=0)
     for row in found.bottleneck_rows:
         assert row.at_least is not None and row.at_most is not None

@@ -308,6 +308,7 @@ def _unproven_and_exact(inst: Instance, scenarios: list[Scenario]) -> tuple[What
         workers=1,
         processes=1,
     )
+    _verify_all(inst, unproven)
     exact = _checked(inst, scenarios, time_limit=20.0)
     assert exact.base.status == "optimal"
     assert all(s.status == "optimal" for s in exact.scenarios)
@@ -338,5 +339,6 @@ def test_an_unsettled_saving_is_said_plainly() -> None:
     assert not rough.settled
     assert f"Not settled: {change.name}." in unproven.text()
     assert unproven.to_json()["scenarios"][0]["settled"] is False
+    assert exact.base.objective == 380  # the example's optimum (spec/examples)
     assert "Not settled" not in exact.text()
     assert exact.to_json()["scenarios"][0]["settled"] is True
