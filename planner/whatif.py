@@ -209,8 +209,8 @@ class WhatIf:
         if unsettled:
             note += (
                 f"\nNot settled: {', '.join(unsettled)}. The proven range is wider than the delta itself, so "
-                "the delta may be the searches' luck;\nrun again with a longer --time-limit (each doubling "
-                "lets the bounds rise; both solves optimal settles it)."
+                "the delta may be the searches' luck;\na longer --time-limit narrows the range "
+                "(both solves proven optimal settles it)."
             )
         return "\n".join([head, "", *rows, "", note]) + "\n"
 
@@ -488,16 +488,16 @@ def _text_row(s: ScenarioResult, base: Instance) -> tuple[str, ...]:
     unit = base.value_unit
     delta = "" if s.delta_value is None else figure(unit, s.delta_value, sign=True)
     price = "" if s.value_per_unit is None or s.unit is None else _price_text(s.value_per_unit, s.unit, base)
-    most = ""
+    proven = ""
     if s.most_saving is not None and s.least_saving is not None:
         ends = [
             figure(unit, v) if base.objective == "lost_value" else _num(v)
             for v in (s.least_saving, s.most_saving)
         ]
-        most = ends[0] if s.least_saving == s.most_saving else f"{ends[0]} to {ends[1]}"
+        proven = ends[0] if s.least_saving == s.most_saving else f"{ends[0]} to {ends[1]}"
     lost = "-" if s.lost_value is None else figure(unit, s.lost_value)
     moves = _moves(s.restart_changes)
-    return (s.name, s.status, lost, _num(s.lost_units), delta, most, price, moves)
+    return (s.name, s.status, lost, _num(s.lost_units), delta, proven, price, moves)
 
 
 def _aligned(rows: list[tuple[str, ...]], right: set[int]) -> list[str]:
