@@ -305,7 +305,7 @@ def schema(out_dir: Path) -> None:
     help="Price +1 of every resource, +10% of every staff pool and every supplier a week earlier.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON on stdout.")
-@_solver_options(time_help="Seconds for each solve (the base and every scenario).")
+@_solver_options(time_help="Seconds for the whole command (the base and the scenarios share them).")
 @user_errors
 def whatif(
     instance: Path,

@@ -52,7 +52,6 @@ from planner import money
 from planner.data import ProblemData, weekday_of_day0
 from planner.errors import InstanceError
 from planner.files import parse_instance
-from planner.greedy import greedy
 from planner.schema import Instance, Plan, Status, ValueUnit
 from planner.solve import rebase, solve
 from planner.verify import verify
@@ -1000,19 +999,6 @@ def _supply_relaxations(data: ProblemData, document: dict[str, Any]) -> list[Rel
     return found
 
 
-def _start(relaxed: Instance, plan: Plan) -> Plan:
-    """The better of `plan` and the greedy plan of the relaxed instance: the search starts from it.
-
-    Both keep the relaxed instance's contract, so the loss measured is never
-    negative; the greedy plan helps where a short search would not leave the
-    plan's neighbourhood.
-    """
-    quick = greedy(relaxed)
-    if quick is None or quick.objective.value is None or plan.objective.value is None:
-        return plan
-    return quick if quick.objective.value < plan.objective.value else plan
-
-
 def bottleneck_table(
     instance: Instance, plan: Plan, *, time_limit: float = 10.0, workers: int = 2, seed: int = 0
 ) -> list[Bottleneck]:
@@ -1021,7 +1007,10 @@ def bottleneck_table(
     solved = []
     for relax in relaxations(instance):
         relaxed = parse_instance(json.dumps(relax.document))
-        result = solve(relaxed, hint=_start(relaxed, plan), time_limit=time_limit, workers=workers, seed=seed)
+        # From the relaxed instance's own greedy plan, `plan` kept: see `solve`'s `follow_hint`.
+        result = solve(
+            relaxed, hint=plan, follow_hint=False, time_limit=time_limit, workers=workers, seed=seed
+        )
         assert result.objective is not None, "the plan stays feasible and is the fallback"
         solved.append((relax, relaxed, result))
     reference = _reference(instance, plan.objective.value, [result.plan for _, _, result in solved])

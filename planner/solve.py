@@ -79,6 +79,7 @@ def solve(
     log: bool = False,
     structural_checks: bool = True,
     hint: Plan | None = None,
+    follow_hint: bool = True,
     warmstart: bool = True,
     on_progress: OnProgress | None = None,
     neighbourhoods: bool = True,
@@ -97,7 +98,13 @@ def solve(
     `hint` may be a plan of another version of the instance (a what-if, a
     re-plan): its figures are recomputed here, and when it keeps this
     instance's contract the better of it and the searched plan is returned,
-    so a short time limit never loses it (nor the greedy's plan).
+    so a short time limit never loses it (nor the greedy's plan). Without
+    `follow_hint`, the search starts from the greedy plan as if there were
+    no hint, and the hint is only kept: a plan made under another version's
+    binding limits can hold the search in its neighbourhood (a what-if
+    scenario that loosens a limit: benchmarks/README.md). The schedule
+    neighbourhoods (below) still start from the better of the two, and take
+    CP-SAT's plans as they come.
 
     With two workers or more, and unless `neighbourhoods` is false, one of
     them runs the schedule neighbourhoods of `planner.cpsat.lns` alongside
@@ -129,15 +136,17 @@ def solve(
         return _mip(instance, budget, workers, seed, log)
     if method == "greedy":
         return _greedy_result(instance, greedy(instance, budget), budget)
-    fallback = None
-    if hint is not None:
-        fallback = rebase(instance, hint)
-    elif warmstart:
-        hint = fallback = greedy(instance, budget.within(_GREEDY_SHARE * budget.seconds))
+    kept = None if hint is None else rebase(instance, hint)
+    start, verified = (kept or hint), kept is not None
+    if (hint is None or not follow_hint) and warmstart:
+        start = greedy(instance, budget.within(_GREEDY_SHARE * budget.seconds))
+        verified = start is not None
+        kept = _better_plan(kept, start)
     return _search(
         instance,
-        hint,
-        fallback,
+        start,
+        verified,
+        kept,
         budget,
         workers,
         seed,
@@ -221,7 +230,8 @@ _FINISH_SHARE = 0.25
 
 def _search(
     instance: Instance,
-    hint: Plan | None,
+    start_from: Plan | None,
+    verified: bool,
     fallback: Plan | None,
     budget: Budget,
     workers: int,
@@ -236,13 +246,15 @@ def _search(
     data = ProblemData.from_instance(instance)
     try:
         built = RestartModel(data, budget.check)
-        start_from = fallback or hint
         start = None
         if start_from is not None and start_from.has_schedule:
             # A plan of another instance may name ids or days this one lacks: then no warm start.
             with contextlib.suppress(KeyError, IndexError):
                 start = decisions_from_plan(data, start_from)
                 built.warmstart(start)
+        if fallback is not None and fallback is not start_from:
+            # The neighbourhoods start from the best plan known, CP-SAT's own search from its hint.
+            start, verified = decisions_from_plan(data, fallback), True
         budget.check()
     except OutOfTime:
         return _unsearched(instance, fallback, budget)
@@ -285,7 +297,7 @@ def _search(
         with stop_on_ctrl_c(solver, portfolio) as ctrl_c:
             progress.on_start()
             # Only a verified plan is a sound incumbent for the neighbourhoods.
-            code, found, solver = portfolio.run(start if fallback is not None else None, search.deadline)
+            code, found, solver = portfolio.run(start if verified else None, search.deadline)
     runtime = budget.elapsed()
     status = _status(code, built)
     if status == "infeasible":
@@ -395,6 +407,13 @@ def _conflict_reasons(instance: Instance, budget: Budget, workers: int, seed: in
 
 
 _CONFLICT_SECONDS = 1.0  # below this a conflict search ends before its first check of the instance
+
+
+def _better_plan(one: Plan | None, other: Plan | None) -> Plan | None:
+    """The plan of lower value (either when the other is None); `one` on a tie."""
+    if one is None or (other is not None and _value(other) < _value(one)):
+        return other
+    return one
 
 
 def _value(plan: Plan) -> int:

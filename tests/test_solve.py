@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from planner.changes import apply_changes
 from planner.files import load_instance
 from planner.greedy import greedy
 from planner.schema import Plan, PlanObjective
-from planner.solve import Result, solve
+from planner.solve import Result, rebase, solve
 from planner.verify import verify
 
 from helpers import EXAMPLES, solve_checked
@@ -64,3 +65,31 @@ def test_an_optimal_solve_reaches_a_zero_gap_in_its_trajectory() -> None:
     assert result.status == "optimal"
     closed = result.time_to_gap(0.0)
     assert closed is not None and closed <= result.runtime
+
+
+def test_a_hint_not_followed_is_still_kept() -> None:
+    """Without `follow_hint` the search starts from the greedy plan; the hint is the floor."""
+    for seed in range(10):
+        instance = random_instance(seed)
+        found = solve(instance, time_limit=5, workers=1, seed=0)
+        if found.objective is None:
+            continue
+        # No time to search: the better of the hint and the greedy plan comes back.
+        quick = solve(instance, hint=found.plan, follow_hint=False, time_limit=0, workers=1, seed=0)
+        assert quick.objective is not None and quick.objective <= found.objective
+        assert verify(instance, quick.plan).ok
+        again = solve(instance, hint=found.plan, follow_hint=False, time_limit=5, workers=1, seed=0)
+        assert again.objective is not None and again.objective <= found.objective
+        assert verify(instance, again.plan).ok
+
+
+def test_a_hint_that_breaks_the_rules_leaves_the_greedy_start_when_not_followed() -> None:
+    example = load_instance(EXAMPLES / "01-precedence-and-one-team.json")
+    team = example.resources[0].id
+    looser = apply_changes(example, [f"resources.{team}.capacity=+1"])
+    loose_plan = solve(looser, time_limit=5, workers=1, seed=0).plan
+    assert rebase(example, loose_plan) is None, "the looser plan clears two systems at once"
+    result = solve(example, hint=loose_plan, follow_hint=False, time_limit=5, workers=1, seed=0)
+    assert result.status == "optimal"
+    assert result.objective == solve(example, time_limit=5, workers=1, seed=0).objective
+    assert verify(example, result.plan).ok

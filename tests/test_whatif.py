@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from typing import Any
 
@@ -16,6 +17,8 @@ from planner.whatif import WhatIf, marginal, marginal_scenarios, whatif
 
 from helpers import EXAMPLES, instance, tiny
 from random_instances import random_instance, trap_of
+
+whatif_module = importlib.import_module("planner.whatif")  # the module: `planner.whatif` is also the function
 
 FAST: dict[str, Any] = {"time_limit": 5.0, "workers": 1, "seed": 0, "processes": 1}
 
@@ -127,6 +130,29 @@ def test_a_given_base_is_not_solved_again() -> None:
     again = whatif(inst, ["systems.s1.duration_days=1"], base=first.base, **FAST)
     assert again.base is first.base
     _verify_all(inst, again)
+
+
+@pytest.mark.parametrize(("processes", "shares"), [(1, 4), (2, 3)])
+def test_the_time_limit_bounds_the_whole_what_if(
+    monkeypatch: pytest.MonkeyPatch, processes: int, shares: int
+) -> None:
+    """The base and each round of scenarios solved at once get equal shares of one time limit."""
+    given: list[float] = []
+    real = whatif_module.solve
+
+    def recording(inst: Instance, **options: Any) -> Any:
+        given.append(options["time_limit"])
+        return real(inst, **options)
+
+    monkeypatch.setattr(whatif_module, "solve", recording)
+    changes = ["resources.team.capacity=+1", "systems.s1.duration_days=1", "horizon_days=12"]
+    whatif(_two_systems(), changes, **{**FAST, "time_limit": 6.0, "processes": processes})
+    base_share = given[0]
+    assert base_share == pytest.approx(6.0 / shares, abs=0.05)
+    if processes == 1:  # the scenarios ran in this process, through the recording solve
+        assert len(given) == 4
+        # The scenarios share what the base left (all of its share, when it ends early).
+        assert sum(given[1:]) <= 6.0 and len(set(given[1:])) == 1
 
 
 def test_parallel_and_sequential_runs_agree() -> None:
