@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from planner.budget import Budget
 from planner.changes import Address, Change, Scenario, apply_changes, parse_change, resolve
-from planner.data import step_function
+from planner.data import ProblemData, step_function
 from planner.errors import InstanceError
 from planner.money import amount, figure, heading, per, unit_json, unit_name
 from planner.schema import Instance, Plan, Status
@@ -264,6 +264,7 @@ def whatif(
         with ProcessPoolExecutor(max_workers=processes) as pool:
             results = list(pool.map(run, changed))
     base, results = _share_plans(instance, base, changed, results)
+    base, results = _share_bounds(instance, base, changed, results)
     compared = [
         _compare(instance, base, scenario, inst, result)
         for scenario, inst, result in zip(chosen, changed, results, strict=True)
@@ -351,6 +352,88 @@ def _share_plans(
         return base, results
     shared = [_better(result, rebase(inst, base.plan)) for inst, result in zip(changed, results, strict=True)]
     return base, shared
+
+
+def _share_bounds(
+    instance: Instance, base: Result, changed: list[Instance], results: list[Result]
+) -> tuple[Result, list[Result]]:
+    """Each bound for the version it also bounds: a looser version's optimum is at most the other's.
+
+    Where a scenario only loosens the base (`_looser`: more capacity, staff
+    or parts, shorter or earlier clearances), every plan of the base is a
+    plan of the scenario of the same value, so the scenario's proven bound
+    bounds the base too; where it only tightens (a slipping clearance, a
+    team less), the base's bound bounds the scenario.
+    """
+    data = ProblemData.from_instance(instance)
+    versions = [ProblemData.from_instance(inst) for inst in changed]
+    looser = [_looser(version, data) for version in versions]
+    for result, loose in zip(results, looser, strict=True):
+        if loose and result.bound is not None:
+            base = _at_least(base, result.bound)
+    shared = [
+        _at_least(result, base.bound) if base.bound is not None and _looser(data, version) else result
+        for result, version in zip(results, versions, strict=True)
+    ]
+    return base, shared
+
+
+def _looser(one: ProblemData, other: ProblemData) -> bool:
+    """Is every plan of `other` a plan of `one`, of the same value?
+
+    True where the two differ only in limits that `one` keeps at least as
+    loose on every day: resource capacities, staff headcounts, deliveries and
+    stock on hand at least as large, parts' lead times and clearances' release
+    days and mode durations (same demand) at most as long. Nothing in the
+    contract rewards a tighter limit (there is no storage limit), so each
+    such difference only adds plans.
+    """
+
+    def rest(d: ProblemData) -> ProblemData:
+        return replace(
+            d,
+            resources=[replace(r, capacity=[]) for r in d.resources],
+            plants=[replace(p, staff={pool: [] for pool in p.staff}) for p in d.plants],
+            materials=[replace(m, on_hand=0, supply=[], lead_days=0) for m in d.materials],
+            systems=[
+                replace(s, release=0, modes=[replace(m, duration=0) for m in s.modes]) for s in d.systems
+            ],
+        )
+
+    if rest(one) != rest(other):
+        return False
+
+    def at_least(more: list[int], less: list[int]) -> bool:
+        return all(a >= b for a, b in zip(more, less, strict=True))
+
+    return (
+        all(at_least(a.capacity, b.capacity) for a, b in zip(one.resources, other.resources, strict=True))
+        and all(
+            at_least(a.staff[pool], b.staff[pool])
+            for a, b in zip(one.plants, other.plants, strict=True)
+            for pool in a.staff
+        )
+        and all(
+            a.on_hand >= b.on_hand and a.lead_days <= b.lead_days and at_least(a.supply, b.supply)
+            for a, b in zip(one.materials, other.materials, strict=True)
+        )
+        and all(
+            a.release <= b.release
+            and all(ma.duration <= mb.duration for ma, mb in zip(a.modes, b.modes, strict=True))
+            for a, b in zip(one.systems, other.systems, strict=True)
+        )
+    )
+
+
+def _at_least(result: Result, bound: int) -> Result:
+    """`result` with its proven bound raised to `bound` (never past its plan's value)."""
+    if result.objective is None or result.bound is None or bound <= result.bound:
+        return result
+    bound = min(bound, result.objective)
+    status: Status = "optimal" if bound == result.objective else result.status
+    objective = result.plan.objective.model_copy(update={"bound": bound})
+    plan = result.plan.model_copy(update={"status": status, "objective": objective})
+    return replace(result, status=status, plan=plan, bound=bound)
 
 
 def _better(result: Result, plan: Plan | None) -> Result:

@@ -368,3 +368,51 @@ def test_an_unsettled_saving_is_said_plainly() -> None:
     assert exact.base.objective == 380  # the example's optimum (spec/examples)
     assert "Not settled" not in exact.text()
     assert exact.to_json()["scenarios"][0]["settled"] is True
+
+
+def _looser(inst: Instance, one: list[str], other: list[str]) -> bool:
+    from planner.data import ProblemData
+
+    versions = [ProblemData.from_instance(apply_changes(inst, changes)) for changes in (one, other)]
+    return whatif_module._looser(*versions)
+
+
+def test_looser_versions_are_told_by_their_limits_alone() -> None:
+    inst = _two_systems()
+    loosening = [
+        ["resources.team.capacity=+1"],
+        ["systems.s1.duration_days=1"],
+        ["systems.s2.release_day=0", "resources.team.capacity=+2"],
+    ]
+    for changes in loosening:
+        assert _looser(inst, changes, []), changes
+        assert not _looser(inst, [], changes), changes
+    assert _looser(inst, [], [])
+    mixed = ["resources.team.capacity=+1", "systems.s1.duration_days=3"]
+    assert not _looser(inst, mixed, []) and not _looser(inst, [], mixed)
+    assert not _looser(inst, ["objective=lost_units"], []) and not _looser(inst, [], ["objective=lost_units"])
+
+
+def test_a_slip_is_bounded_below_by_the_base_and_its_interval_holds_the_true_cost() -> None:
+    from planner.solve import solve
+
+    compared = 0
+    for seed in RANDOM_SEEDS[:10]:
+        inst = random_instance(seed, objective="lost_value")
+        slips = [f"systems.{s.id}.duration_days=+2" for s in inst.systems if s.duration_days is not None][:2]
+        if not slips:
+            continue
+        base = solve(inst, time_limit=20, workers=1, seed=0)
+        assert base.status == "optimal" and base.bound is not None
+        rough = whatif(inst, slips, base=base, time_limit=0, workers=1, processes=1)
+        _verify_all(inst, rough)
+        exact = _checked(inst, slips, time_limit=20.0)
+        for slip, true in zip(rough.scenarios, exact.scenarios, strict=True):
+            if slip.bound is None or true.saving is None:
+                continue
+            assert true.status == "optimal"
+            assert slip.bound >= base.bound  # a slip never loses less than the base's optimum
+            assert slip.least_saving is not None and slip.most_saving is not None
+            assert slip.least_saving <= true.saving <= slip.most_saving, (seed, slip.name)
+            compared += 1
+    assert compared >= 5
