@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
+from planner.budget import Budget
 from planner.cli_errors import user_errors
 from planner.ctrl_c import terminate_as_interrupt
 from planner.files import load_instance, load_plan
@@ -45,6 +46,9 @@ class _Seconds(click.FloatRange):
 
 
 _SECONDS = _Seconds()
+# Each feasibility check of `explain`'s conflict search: the 10 s that --time-limit gave it before
+# that option bounded the whole command.
+_CHECK_SECONDS = 10.0
 
 
 def _solver_options(
@@ -353,7 +357,10 @@ def whatif(
     help="Price each resource, staff pool and supply by relaxing it alone and re-solving.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON on stdout.")
-@_solver_options(time_limit=10.0, time_help="Seconds for each re-solve (a bottleneck, a conflict check).")
+@_solver_options(
+    time_help="Seconds for the whole command (the solve without PLAN, the bottlenecks' re-solves, "
+    "the conflict search)."
+)
 @user_errors
 def explain(
     instance: Path,
@@ -373,30 +380,33 @@ def explain(
     """
     from planner.explain import explain as why
 
+    budget = Budget.of(time_limit)
     inst = load_instance(instance)
     if plan is not None:
         chosen = load_plan(plan)
     else:
+        from planner.explain import relaxations
         from planner.solve import solve as run
 
-        result = run(inst, time_limit=time_limit, workers=workers, seed=seed)
+        # The bottlenecks' losses are measured from this plan: it gets a share like each of them.
+        shares = 1 + (len(relaxations(inst)) if bottlenecks else 0)
+        result = run(inst, time_limit=budget.left() / shares, workers=workers, seed=seed)
         if result.status == "infeasible":
-            _explain_conflicts(inst, as_json, time_limit, workers, seed)
+            _explain_conflicts(inst, as_json, budget.left(), workers, seed)
             sys.exit(1)
         if not result.plan.has_schedule:
-            click.echo(f"error: no plan found within {time_limit:g} s; nothing to explain", err=True)
+            click.echo(f"error: no plan found within {result.runtime:.3g} s; nothing to explain", err=True)
             sys.exit(1)
         chosen = result.plan
-    answer = why(inst, chosen, bottlenecks=bottlenecks, time_limit=time_limit, workers=workers, seed=seed)
+    answer = why(inst, chosen, bottlenecks=bottlenecks, time_limit=budget.left(), workers=workers, seed=seed)
     click.echo(json.dumps(answer.to_json(), indent=2) if as_json else answer.text())
 
 
 def _explain_conflicts(inst: Instance, as_json: bool, time_limit: float, workers: int, seed: int) -> None:
     from planner.conflicts import conflicts
 
-    report = conflicts(
-        inst, time_limit=max(30.0, 3 * time_limit), check_time_limit=time_limit, workers=workers, seed=seed
-    )
+    check = min(_CHECK_SECONDS, time_limit)
+    report = conflicts(inst, time_limit=time_limit, check_time_limit=check, workers=workers, seed=seed)
     click.echo(json.dumps(report.to_json(), indent=2) if as_json else "\n".join(report.explanation()))
 
 

@@ -49,6 +49,7 @@ from graphlib import TopologicalSorter
 from typing import TYPE_CHECKING, Any, Literal
 
 from planner import money
+from planner.budget import Budget
 from planner.data import ProblemData, weekday_of_day0
 from planner.errors import InstanceError
 from planner.files import parse_instance
@@ -359,9 +360,10 @@ def explain(
     workers: int = 2,
     seed: int = 0,
 ) -> Explanation:
-    """Explain `plan` of `instance`; `time_limit`, `workers`, `seed` apply to each relaxed solve.
+    """Explain `plan` of `instance`; `time_limit` bounds the whole call (the bottleneck re-solves).
 
-    The plan must have a schedule and pass `verify`; otherwise `InstanceError`.
+    `workers` and `seed` apply to each relaxed solve. The plan must have a
+    schedule and pass `verify`; otherwise `InstanceError`.
     """
     _check_plan(instance, plan)
     assert plan.objective.value is not None
@@ -1002,10 +1004,17 @@ def _supply_relaxations(data: ProblemData, document: dict[str, Any]) -> list[Rel
 def bottleneck_table(
     instance: Instance, plan: Plan, *, time_limit: float = 10.0, workers: int = 2, seed: int = 0
 ) -> list[Bottleneck]:
-    """Relax each resource, staff pool and supply in turn and re-solve from `plan`; largest loss first."""
+    """Relax each resource, staff pool and supply in turn and re-solve, `plan` kept; largest loss first.
+
+    `time_limit` bounds the whole table: each relaxation gets an equal share
+    of what is left when its turn comes.
+    """
     assert plan.objective.value is not None
+    budget = Budget.of(time_limit)
     solved = []
-    for relax in relaxations(instance):
+    found_relaxations = relaxations(instance)
+    for turn, relax in enumerate(found_relaxations):
+        time_limit = budget.left() / (len(found_relaxations) - turn)
         relaxed = parse_instance(json.dumps(relax.document))
         # From the relaxed instance's own greedy plan, `plan` kept: see `solve`'s `follow_hint`.
         result = solve(

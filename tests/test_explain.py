@@ -9,6 +9,7 @@ may pick any of several equal days, are written by hand and checked the same way
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -418,3 +419,25 @@ def test_the_bottleneck_interval_holds_the_true_loss(path: Path) -> None:
         assert relaxed.status == "optimal" and relaxed.objective.value is not None
         assert exact.objective.value is not None
         assert row.at_least <= exact.objective.value - relaxed.objective.value <= row.at_most
+
+
+def test_the_time_limit_bounds_the_whole_bottleneck_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each relaxation's re-solve gets an equal share of what is left when its turn comes."""
+    import importlib
+
+    module = importlib.import_module("planner.explain")
+    given: list[float] = []
+    real = module.solve
+
+    def recording(inst: Instance, **options: Any) -> Any:
+        given.append(options["time_limit"])
+        return real(inst, **options)
+
+    monkeypatch.setattr(module, "solve", recording)
+    inst = load_instance(EXAMPLES / "05-parts-gate-and-lead-time.json")  # a supply and a team to relax
+    plan = solve_checked(inst, time_limit=5).plan
+    found = explain(inst, plan, time_limit=4.0, workers=1, seed=0)
+    assert len(given) == len(found.bottleneck_rows) >= 2
+    assert given[0] == pytest.approx(4.0 / len(given), abs=0.05)
+    assert all(limit <= 4.0 for limit in given)
+    assert all(later >= earlier - 1e-9 for earlier, later in itertools.pairwise(given))
