@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import copy
+import importlib
 import json
 import re
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from planner.files import parse_instance
 from planner.schema import Instance
@@ -68,3 +71,17 @@ def stated_optima() -> dict[str, tuple[str, int]]:
     """file -> (objective, optimal value), read from the table in the examples' README."""
     rows = re.findall(r"^\| (\S+\.json) \| (\w+) \| (\d+) \|$", (EXAMPLES / "README.md").read_text(), re.M)
     return {name: (objective, int(value)) for name, objective, value in rows}
+
+
+def record_time_limits(monkeypatch: pytest.MonkeyPatch, module_name: str) -> list[float]:
+    """The `time_limit` of every `solve` that module `module_name` calls, in order (it still solves)."""
+    module = importlib.import_module(module_name)
+    given: list[float] = []
+    real = module.solve
+
+    def recording(inst: Instance, **options: Any) -> Any:
+        given.append(options["time_limit"])
+        return real(inst, **options)
+
+    monkeypatch.setattr(module, "solve", recording)
+    return given

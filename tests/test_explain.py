@@ -25,7 +25,7 @@ from planner.schema import Instance, Plan, PlanLine, PlanObjective, PlanProducti
 from planner.solve import rebase
 from planner.verify import verify
 
-from helpers import EXAMPLES, instance, solve_checked, stated_optima
+from helpers import EXAMPLES, instance, record_time_limits, solve_checked, stated_optima
 
 JLR = Path(__file__).resolve().parents[1] / "instances" / "jlr-2025.json"
 ALL_DAYS = [0, 1, 2, 3, 4, 5, 6]
@@ -423,17 +423,7 @@ def test_the_bottleneck_interval_holds_the_true_loss(path: Path) -> None:
 
 def test_the_time_limit_bounds_the_whole_bottleneck_table(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each relaxation's re-solve gets an equal share of what is left when its turn comes."""
-    import importlib
-
-    module = importlib.import_module("planner.explain")
-    given: list[float] = []
-    real = module.solve
-
-    def recording(inst: Instance, **options: Any) -> Any:
-        given.append(options["time_limit"])
-        return real(inst, **options)
-
-    monkeypatch.setattr(module, "solve", recording)
+    given = record_time_limits(monkeypatch, "planner.explain")
     inst = load_instance(EXAMPLES / "05-parts-gate-and-lead-time.json")  # a supply and a team to relax
     plan = solve_checked(inst, time_limit=5).plan
     found = explain(inst, plan, time_limit=4.0, workers=1, seed=0)

@@ -15,7 +15,7 @@ from planner.schema import Instance
 from planner.verify import verify
 from planner.whatif import WhatIf, marginal, marginal_scenarios, whatif
 
-from helpers import EXAMPLES, instance, tiny
+from helpers import EXAMPLES, instance, record_time_limits, tiny
 from random_instances import random_instance, trap_of
 
 whatif_module = importlib.import_module("planner.whatif")  # the module: `planner.whatif` is also the function
@@ -137,14 +137,7 @@ def test_the_time_limit_bounds_the_whole_what_if(
     monkeypatch: pytest.MonkeyPatch, processes: int, shares: int
 ) -> None:
     """The base and each round of scenarios solved at once get equal shares of one time limit."""
-    given: list[float] = []
-    real = whatif_module.solve
-
-    def recording(inst: Instance, **options: Any) -> Any:
-        given.append(options["time_limit"])
-        return real(inst, **options)
-
-    monkeypatch.setattr(whatif_module, "solve", recording)
+    given = record_time_limits(monkeypatch, "planner.whatif")
     changes = ["resources.team.capacity=+1", "systems.s1.duration_days=1", "horizon_days=12"]
     whatif(_two_systems(), changes, **{**FAST, "time_limit": 6.0, "processes": processes})
     base_share = given[0]
