@@ -71,6 +71,7 @@ from ortools.sat.python import cp_model
 
 from planner.budget import Budget, OutOfTime
 from planner.cpsat.model import RestartModel
+from planner.cpsat.solver import new_solver
 from planner.ctrl_c import stop_on_ctrl_c
 from planner.data import ProblemData
 from planner.files import parse_instance
@@ -469,7 +470,7 @@ def feasibility(instance: Instance, *, time_limit: float, workers: int = 1, seed
     except OutOfTime:
         return "unknown"
     built.model.clear_objective()  # type: ignore[no-untyped-call]
-    solver = _solver(budget.left(), workers, seed)
+    solver = new_solver(max(0.01, budget.left()), workers, seed)
     with stop_on_ctrl_c(solver):
         code = solver.solve(built.model)
     if code == cp_model.INFEASIBLE:
@@ -481,14 +482,6 @@ def feasibility(instance: Instance, *, time_limit: float, workers: int = 1, seed
     if not verify(instance, plan).ok:
         raise RuntimeError(f"planner bug: a CP-SAT plan of {instance.name!r} fails verify")
     return "feasible"
-
-
-def _solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.01, time_limit)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    return solver
 
 
 # --- the search -----------------------------------------------------------------------------------
@@ -764,7 +757,7 @@ def _seed(instance: Instance, groups: list[Group], base: frozenset[int], oracle:
     built.model.clear_objective()  # type: ignore[no-untyped-call]
     literals = [_assume(built, instance, groups[k]) for k in soft]
     built.model.add_assumptions(literals)
-    solver = _solver(limit, oracle.workers, oracle.seed)
+    solver = new_solver(max(0.01, limit), oracle.workers, oracle.seed)
     if solver.solve(built.model) != cp_model.INFEASIBLE:
         return None
     core = set(solver.sufficient_assumptions_for_infeasibility())

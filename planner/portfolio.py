@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from ortools.sat.python import cp_model
 
 from planner.cpsat.lns import ScheduleLns
 from planner.cpsat.model import RestartModel
+from planner.cpsat.solver import new_solver
 from planner.plans import Decisions
 from planner.probe import BoundProbe
 
@@ -42,19 +42,6 @@ class Progress:
 
 
 OnProgress = Callable[[Progress], None]
-
-
-def new_solver(time_limit: float, workers: int, seed: int, log: bool) -> cp_model.CpSolver:
-    """A CP-SAT solver with the planner's parameters; its log, if asked for, goes to stderr."""
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.0, time_limit)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    solver.parameters.log_search_progress = log
-    if log:
-        solver.parameters.log_to_stdout = False
-        solver.log_callback = lambda line: print(line, file=sys.stderr)
-    return solver
 
 
 class SearchProgress(cp_model.CpSolverSolutionCallback):

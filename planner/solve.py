@@ -11,6 +11,7 @@ from ortools.sat.python import cp_model
 
 from planner.budget import Budget, OutOfTime
 from planner.cpsat.model import RestartModel
+from planner.cpsat.solver import new_solver
 from planner.ctrl_c import stop_on_ctrl_c
 from planner.data import ProblemData
 from planner.errors import SolveError
@@ -19,7 +20,7 @@ from planner.infeasibility import structural_reasons
 from planner.limits import check_size
 from planner.plans import Decisions, build_plan, decisions_from_plan, figures
 from planner.portfolio import OnProgress as OnProgress  # re-exported: part of solve()'s signature
-from planner.portfolio import Portfolio, SearchProgress, new_solver, schedule_neighbourhoods
+from planner.portfolio import Portfolio, SearchProgress, schedule_neighbourhoods
 from planner.portfolio import Progress as Progress
 from planner.schema import Instance, Plan, PlanObjective, Status
 from planner.verify import verify

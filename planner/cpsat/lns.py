@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from planner.cpsat.model import RestartModel
+from planner.cpsat.solver import new_solver
 from planner.plans import Decisions
 
 _SUBSEARCH_SECONDS = 3.0  # time limit of one neighbourhood's search
@@ -131,12 +132,8 @@ class ScheduleLns:
         neighbourhood = self.neighbourhood(incumbent)
         self.built.fix(incumbent, neighbourhood.lines, neighbourhood.systems)
         self.built.warmstart(incumbent)
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(
-            0.01, min(_SUBSEARCH_SECONDS, deadline - time.perf_counter())
-        )
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = self.rng.randrange(1 << 30)
+        limit = max(0.01, min(_SUBSEARCH_SECONDS, deadline - time.perf_counter()))
+        solver = new_solver(limit, 1, self.rng.randrange(1 << 30))
         solver.parameters.catch_sigint_signal = False
         self._solver = solver
         if self._stopped:
