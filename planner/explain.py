@@ -53,6 +53,7 @@ from planner.budget import Budget
 from planner.data import ProblemData, weekday_of_day0
 from planner.errors import InstanceError
 from planner.files import parse_instance
+from planner.intervals import settled
 from planner.schema import Instance, Plan, Status, ValueUnit
 from planner.solve import rebase, solve
 from planner.verify import verify
@@ -261,6 +262,11 @@ class Bottleneck:
     at_least: int | None = None
     at_most: int | None = None
 
+    @property
+    def settled(self) -> bool:
+        """Is the proven range of the loss narrower than the loss itself (`planner.intervals`)?"""
+        return settled(self.at_least, self.at_most, self.lost_value_because)
+
     def row(self) -> dict[str, Any]:
         """The row of the bottleneck table (the relaxed instance and plan left out)."""
         return {
@@ -272,6 +278,7 @@ class Bottleneck:
             "at_least": self.at_least,
             "at_most": self.at_most,
             "status": self.status,
+            "settled": self.settled,
         }
 
 
@@ -345,6 +352,13 @@ class Explanation:
                 "  at_least, at_most: the proven range of each loss (the instance's bound minus the relaxed "
                 "plan's value, the best plan's value minus the relaxed bound)."
             ]
+            unsettled = [b.id for b in self.bottleneck_rows if not b.settled]
+            if unsettled:
+                out += [
+                    f"  Not settled: {', '.join(unsettled)}. The proven range is wider than the loss itself, "
+                    "so the loss may be the re-solves' luck;",
+                    "  a longer --time-limit narrows the range (the re-solves share it).",
+                ]
         return "\n".join(out) + "\n"
 
 

@@ -38,6 +38,7 @@ from planner.budget import Budget
 from planner.changes import Address, Change, Scenario, apply_changes, parse_change, resolve
 from planner.data import ProblemData, step_function
 from planner.errors import InstanceError
+from planner.intervals import settled
 from planner.money import amount, figure, heading, per, unit_json, unit_name
 from planner.schema import Instance, Plan, Status
 from planner.solve import Result, rebase, solve
@@ -139,9 +140,7 @@ class ScenarioResult:
         Then its sign and size are findings; otherwise the solves' time
         limit, not the change, may be what the delta shows.
         """
-        if self.least_saving is None or self.most_saving is None:
-            return False
-        return self.most_saving - self.least_saving < max(1, abs(self.saving or 0))
+        return settled(self.least_saving, self.most_saving, self.saving)
 
 
 @dataclass(frozen=True)

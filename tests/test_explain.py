@@ -431,3 +431,18 @@ def test_the_time_limit_bounds_the_whole_bottleneck_table(monkeypatch: pytest.Mo
     assert given[0] == pytest.approx(4.0 / len(given), abs=0.05)
     assert all(limit <= 4.0 for limit in given)
     assert all(later >= earlier - 1e-9 for earlier, later in itertools.pairwise(given))
+
+
+def test_an_unsettled_bottleneck_is_said_plainly() -> None:
+    inst = load_instance(EXAMPLES / "05-parts-gate-and-lead-time.json")
+    plan = solve_checked(inst, time_limit=5).plan
+    rough = explain(inst, plan, time_limit=0, workers=1, seed=0)  # the re-solves have no time to search
+    unsettled = [b for b in rough.bottleneck_rows if not b.settled]
+    assert unsettled
+    assert f"Not settled: {', '.join(b.id for b in unsettled)}." in rough.text()
+    assert [row["settled"] for row in rough.to_json()["bottlenecks"]] == [
+        b.settled for b in rough.bottleneck_rows
+    ]
+    exact = explain(inst, plan, time_limit=20, workers=1, seed=0)
+    assert all(b.status == "optimal" and b.settled for b in exact.bottleneck_rows)
+    assert "Not settled" not in exact.text()
