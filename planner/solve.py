@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from ortools.sat.python import cp_model
@@ -65,6 +65,17 @@ class Result:
     @property
     def explanation(self) -> list[str]:
         return list(self.plan.explanation or [])
+
+    def with_bound(self, bound: int) -> Result:
+        """This result with its proven bound raised to `bound`, where that proves more (never past its value).
+
+        For a bound proven elsewhere: by a version of the instance that is a
+        relaxation of this one (`planner.whatif`).
+        """
+        if self.objective is None or self.bound is None or bound <= self.bound:
+            return self
+        plan = _with_bound(self.plan, bound)
+        return replace(self, status=plan.status, plan=plan, bound=plan.objective.bound)
 
 
 Method = Literal["cpsat", "greedy", "mip"]
@@ -138,15 +149,13 @@ def solve(
     if method == "greedy":
         return _greedy_result(instance, greedy(instance, budget), budget)
     kept = None if hint is None else rebase(instance, hint)
-    start, verified = (kept or hint), kept is not None
+    start = kept or hint
     if (hint is None or not follow_hint) and warmstart:
         start = greedy(instance, budget.within(_GREEDY_SHARE * budget.seconds))
-        verified = start is not None
         kept = _better_plan(kept, start)
     return _search(
         instance,
         start,
-        verified,
         kept,
         budget,
         workers,
@@ -232,7 +241,6 @@ _FINISH_SHARE = 0.25
 def _search(
     instance: Instance,
     start_from: Plan | None,
-    verified: bool,
     fallback: Plan | None,
     budget: Budget,
     workers: int,
@@ -247,15 +255,13 @@ def _search(
     data = ProblemData.from_instance(instance)
     try:
         built = RestartModel(data, budget.check)
-        start = None
         if start_from is not None and start_from.has_schedule:
             # A plan of another instance may name ids or days this one lacks: then no warm start.
             with contextlib.suppress(KeyError, IndexError):
-                start = decisions_from_plan(data, start_from)
-                built.warmstart(start)
-        if fallback is not None and fallback is not start_from:
-            # The neighbourhoods start from the best plan known, CP-SAT's own search from its hint.
-            start, verified = decisions_from_plan(data, fallback), True
+                built.warmstart(decisions_from_plan(data, start_from))
+        # CP-SAT's own search starts from its hint, the neighbourhoods from the best verified plan
+        # known (the same plan, unless a hint is kept but not followed).
+        start = None if fallback is None else decisions_from_plan(data, fallback)
         budget.check()
     except OutOfTime:
         return _unsearched(instance, fallback, budget)
@@ -298,7 +304,7 @@ def _search(
         with stop_on_ctrl_c(solver, portfolio) as ctrl_c:
             progress.on_start()
             # Only a verified plan is a sound incumbent for the neighbourhoods.
-            code, found, solver = portfolio.run(start if verified else None, search.deadline)
+            code, found, solver = portfolio.run(start, search.deadline)
     runtime = budget.elapsed()
     status = _status(code, built)
     if status == "infeasible":

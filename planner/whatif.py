@@ -369,9 +369,9 @@ def _share_bounds(
     looser = [_looser(version, data) for version in versions]
     for result, loose in zip(results, looser, strict=True):
         if loose and result.bound is not None:
-            base = _at_least(base, result.bound)
+            base = base.with_bound(result.bound)
     shared = [
-        _at_least(result, base.bound) if base.bound is not None and _looser(data, version) else result
+        result.with_bound(base.bound) if base.bound is not None and _looser(data, version) else result
         for result, version in zip(results, versions, strict=True)
     ]
     return base, shared
@@ -422,17 +422,6 @@ def _looser(one: ProblemData, other: ProblemData) -> bool:
             for a, b in zip(one.systems, other.systems, strict=True)
         )
     )
-
-
-def _at_least(result: Result, bound: int) -> Result:
-    """`result` with its proven bound raised to `bound` (never past its plan's value)."""
-    if result.objective is None or result.bound is None or bound <= result.bound:
-        return result
-    bound = min(bound, result.objective)
-    status: Status = "optimal" if bound == result.objective else result.status
-    objective = result.plan.objective.model_copy(update={"bound": bound})
-    plan = result.plan.model_copy(update={"status": status, "objective": objective})
-    return replace(result, status=status, plan=plan, bound=bound)
 
 
 def _better(result: Result, plan: Plan | None) -> Result:
