@@ -426,7 +426,10 @@ def test_the_time_limit_bounds_the_whole_bottleneck_table(monkeypatch: pytest.Mo
     given = record_time_limits(monkeypatch, "planner.explain")
     inst = load_instance(EXAMPLES / "05-parts-gate-and-lead-time.json")  # a supply and a team to relax
     plan = solve_checked(inst, time_limit=5).plan
+    assert plan.objective.value == stated_optima()["05-parts-gate-and-lead-time.json"][1]
     found = explain(inst, plan, time_limit=4.0, workers=1, seed=0)
+    for row in found.bottleneck_rows:
+        assert verify(row.instance, row.plan).ok
     assert len(given) == len(found.bottleneck_rows) >= 2
     assert given[0] == pytest.approx(4.0 / len(given), abs=0.05)
     assert all(limit <= 4.0 for limit in given)
@@ -436,6 +439,7 @@ def test_the_time_limit_bounds_the_whole_bottleneck_table(monkeypatch: pytest.Mo
 def test_an_unsettled_bottleneck_is_said_plainly() -> None:
     inst = load_instance(EXAMPLES / "05-parts-gate-and-lead-time.json")
     plan = solve_checked(inst, time_limit=5).plan
+    assert plan.objective.value == stated_optima()["05-parts-gate-and-lead-time.json"][1]
     rough = explain(inst, plan, time_limit=0, workers=1, seed=0)  # the re-solves have no time to search
     unsettled = [b for b in rough.bottleneck_rows if not b.settled]
     assert unsettled
@@ -445,4 +449,6 @@ def test_an_unsettled_bottleneck_is_said_plainly() -> None:
     ]
     exact = explain(inst, plan, time_limit=20, workers=1, seed=0)
     assert all(b.status == "optimal" and b.settled for b in exact.bottleneck_rows)
+    for row in (*rough.bottleneck_rows, *exact.bottleneck_rows):
+        assert verify(row.instance, row.plan).ok
     assert "Not settled" not in exact.text()

@@ -11,7 +11,7 @@ from planner.schema import Plan, PlanObjective
 from planner.solve import Result, rebase, solve
 from planner.verify import verify
 
-from helpers import EXAMPLES, solve_checked
+from helpers import EXAMPLES, solve_checked, stated_optima
 from random_instances import random_instance
 
 
@@ -74,6 +74,7 @@ def test_a_hint_not_followed_is_still_kept() -> None:
         found = solve(instance, time_limit=5, workers=1, seed=0)
         if found.objective is None:
             continue
+        assert verify(instance, found.plan).ok
         # No time to search: the better of the hint and the greedy plan comes back.
         quick = solve(instance, hint=found.plan, follow_hint=False, time_limit=0, workers=1, seed=0)
         assert quick.objective is not None and quick.objective <= found.objective
@@ -81,6 +82,8 @@ def test_a_hint_not_followed_is_still_kept() -> None:
         again = solve(instance, hint=found.plan, follow_hint=False, time_limit=5, workers=1, seed=0)
         assert again.objective is not None and again.objective <= found.objective
         assert verify(instance, again.plan).ok
+        if found.status == "optimal":
+            assert again.objective == found.objective
 
 
 def test_a_hint_that_breaks_the_rules_leaves_the_greedy_start_when_not_followed() -> None:
@@ -88,8 +91,10 @@ def test_a_hint_that_breaks_the_rules_leaves_the_greedy_start_when_not_followed(
     team = example.resources[0].id
     looser = apply_changes(example, [f"resources.{team}.capacity=+1"])
     loose_plan = solve(looser, time_limit=5, workers=1, seed=0).plan
+    assert verify(looser, loose_plan).ok
     assert rebase(example, loose_plan) is None, "the looser plan clears two systems at once"
     result = solve(example, hint=loose_plan, follow_hint=False, time_limit=5, workers=1, seed=0)
     assert result.status == "optimal"
     assert result.objective == solve(example, time_limit=5, workers=1, seed=0).objective
+    assert result.objective == stated_optima()["01-precedence-and-one-team.json"][1]
     assert verify(example, result.plan).ok

@@ -139,7 +139,10 @@ def test_the_time_limit_bounds_the_whole_what_if(
     """The base and each round of scenarios solved at once get equal shares of one time limit."""
     given = record_time_limits(monkeypatch, "planner.whatif")
     changes = ["resources.team.capacity=+1", "systems.s1.duration_days=1", "horizon_days=12"]
-    whatif(_two_systems(), changes, **{**FAST, "time_limit": 6.0, "processes": processes})
+    inst = _two_systems()
+    found = whatif(inst, changes, **{**FAST, "time_limit": 6.0, "processes": processes})
+    _verify_all(inst, found)
+    assert found.base.objective == 40  # _two_systems' optimum (its docstring)
     base_share = given[0]
     assert base_share == pytest.approx(6.0 / shares, abs=0.05)
     if processes == 1:  # the scenarios ran in this process, through the recording solve
