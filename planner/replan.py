@@ -99,6 +99,18 @@ class Replan:
         return sum(move.changed for move in self.moves)
 
     @property
+    def saving(self) -> int | None:
+        """What the new plan saves against carrying on with the old one (None if that breaks the instance)."""
+        value = self.plan.objective.value
+        return None if value is None or self.old_value is None else self.old_value - value
+
+    @property
+    def most_saving(self) -> int | None:
+        """The most any re-plan can save against the old plan: its value less the proven bound."""
+        bound = self.plan.objective.bound
+        return None if bound is None or self.old_value is None else self.old_value - bound
+
+    @property
     def diff(self) -> pd.DataFrame:
         """One row a system to clear and a line: kind, id, old_day, new_day, moved_by, changed, why, cause.
 
@@ -143,6 +155,14 @@ class Replan:
             f"{kind.capitalize()} {self._figure(plan.objective.value)} (old plan: {old}), "
             f"bound {self._figure(plan.objective.bound)} with the past frozen."
         )
+        if self.saving is not None and self.most_saving is not None:
+            saving, most = self._figure(self.saving), self._figure(self.most_saving)
+            proven = (
+                "proven: no re-plan saves more"
+                if saving == most
+                else f"proven: no re-plan saves more than {most}"
+            )
+            head.append(f"Against carrying on with the old plan: saves {saving} ({proven}).")
         if self.stability is not None:
             head.append(f"Stability weight: {self._figure(self.stability)} per change.")
         frozen = sum(m.why.startswith("frozen") for m in self.moves)

@@ -356,3 +356,32 @@ def test_the_bridge_is_a_feasible_plan_that_keeps_the_past() -> None:
     assert verify(changed, plan).ok
     assert _starts(plan)["plc-a"] == _starts(old_plan)["plc-a"]  # begun before day 4
     assert [p for p in plan.production if p.day < 4] == [p for p in old_plan.production if p.day < 4]
+
+
+# --- what re-planning saves ----------------------------------------------------------
+
+
+def test_the_saving_against_the_old_plan_is_an_interval_that_holds_the_true_saving() -> None:
+    inst = _example("01-precedence-and-one-team.json")
+    old = solve_checked(inst, time_limit=5).plan
+    change = "resources.sec-team.capacity=+1"
+    best = _replan_checked(inst, old, 1, changes=[change])
+    assert best.plan.status == "optimal"
+    assert best.old_value == old.objective.value
+    assert best.saving is not None and best.saving > 0
+    assert best.saving == best.most_saving  # proven optimal: one figure
+    assert "saves" in best.text() and "(proven: no re-plan saves more)" in best.text()
+    for seed in range(3):  # cut short: the interval still holds the proven saving
+        short = _replan_checked(inst, old, 1, changes=[change], time_limit=0.05, seed=seed)
+        assert short.saving is not None and short.most_saving is not None
+        assert short.saving <= best.saving <= short.most_saving
+
+
+def test_no_saving_is_claimed_when_the_old_plan_breaks_the_instance() -> None:
+    inst = _example("01-precedence-and-one-team.json")
+    old = solve_checked(inst, time_limit=5).plan
+    drop = 'resources.sec-team.capacity_changes=[{"day":4,"capacity":0},{"day":6,"capacity":1}]'
+    result = _replan_checked(inst, old, 4, changes=[drop])
+    assert result.old_value is None
+    assert result.saving is None and result.most_saving is None
+    assert "Against carrying on" not in result.text()
