@@ -26,6 +26,7 @@ from planner.schema import Instance
 
 if TYPE_CHECKING:
     from planner.solve import Method, Result
+    from planner.whatif import WhatIf
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -309,6 +310,12 @@ def schema(out_dir: Path) -> None:
     help="Price +1 of every resource, +10% of every staff pool and every supplier a week earlier.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON on stdout.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the base plan's HTML report, with a table of the scenarios (the report extra).",
+)
 @_solver_options(time_help="Seconds for the whole command (the base and the scenarios share them).")
 @user_errors
 def whatif(
@@ -316,6 +323,7 @@ def whatif(
     changes: tuple[str, ...],
     marginal_: bool,
     as_json: bool,
+    report_path: Path | None,
     time_limit: float,
     workers: int,
     seed: int,
@@ -334,6 +342,10 @@ def whatif(
     inst = load_instance(instance)
     if marginal_ == bool(changes):
         raise click.UsageError("give CHANGES or scenario files, or --marginal (not both)")
+    if report_path is not None:
+        from planner.report.errors import require_libraries
+
+        require_libraries()  # before the solves, not after
     if marginal_:
         compared = marginal(inst, time_limit=time_limit, workers=workers, seed=seed)
     else:
@@ -345,6 +357,20 @@ def whatif(
         click.echo(json.dumps(compared.to_json(), indent=2))
     else:
         click.echo(compared.text())
+    if report_path is not None:
+        _whatif_report(compared, report_path)
+
+
+def _whatif_report(compared: WhatIf, path: Path) -> None:
+    """The base plan's report with the scenarios' table; none when the base has no plan to show."""
+    from planner.report.html import write_report
+
+    base = compared.base.plan
+    if not base.has_schedule:
+        click.echo(f"no report written: the base has no plan (status {base.status})", err=True)
+        return
+    for written in write_report(compared.instance, base, path, whatif=compared):
+        click.echo(f"wrote {written}", err=True)
 
 
 @main.command()

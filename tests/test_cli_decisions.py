@@ -133,3 +133,21 @@ def test_replan_with_nothing_new_keeps_the_old_value(tmp_path: Path) -> None:
     assert verify(load_instance(EXAMPLE), plan).ok
     assert plan.objective.value == old_plan.objective.value
     assert "Changed: none." in err
+
+
+def test_whatif_report_writes_the_base_plans_page_with_the_scenarios(tmp_path: Path) -> None:
+    out = tmp_path / "whatif.html"
+    example = str(EXAMPLES / "01-precedence-and-one-team.json")
+    code, _, err = run("whatif", example, "resources.sec-team.capacity=+1", *FAST, "--report", str(out))
+    assert code == 0, err
+    page = out.read_text()
+    assert 'id="section-whatif"' in page and "resources.sec-team.capacity=+1" in page
+    assert f"wrote {out}" in err
+
+
+def test_whatif_report_writes_nothing_for_bad_input(tmp_path: Path) -> None:
+    out = tmp_path / "whatif.html"
+    example = str(EXAMPLES / "01-precedence-and-one-team.json")
+    code, _, err = run("whatif", example, "resources.no-such-team.capacity=+1", *FAST, "--report", str(out))
+    assert code == 2, err
+    assert not out.exists()

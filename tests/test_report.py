@@ -288,3 +288,53 @@ def test_page_renders_in_headless_chromium(jlr_page: Path, tmp_path: Path) -> No
     assert all(count > 5 for count in marks.values()), marks
     assert set(CHART_TITLES) <= set(headings)
     assert (tmp_path / "report.png").stat().st_size > 50_000
+
+
+# --- what-ifs ------------------------------------------------------------------------------------
+
+
+def _whatif_rows(page: str) -> list[list[str]]:
+    section = page[page.index('<section id="section-whatif">') :]
+    section = section[: section.index("</section>")]
+    rows = re.findall(r"<tr>(.*?)</tr>", section)[1:]  # the header row first
+    return [[html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)] for row in rows]
+
+
+def test_the_whatif_table_gives_each_saving_with_its_proven_range() -> None:
+    from planner.whatif import whatif
+
+    inst = load_instance(EXAMPLES / "01-precedence-and-one-team.json")
+    compared = whatif(inst, ["resources.sec-team.capacity=+1"], time_limit=5, workers=1, seed=0)
+    assert verify(inst, compared.base.plan).ok
+    (scenario,) = compared.scenarios
+    assert verify(scenario.instance, scenario.plan).ok
+    assert scenario.status == "optimal" and compared.base.status == "optimal"
+    page = build_report(inst, compared.base.plan, whatif=compared)
+    saving = scenario.saving
+    assert saving is not None and saving > 0
+    assert _whatif_rows(page) == [
+        ["resources.sec-team.capacity=+1", "", "optimal", f"+{saving:,}", f"{saving:,}", "yes"]
+    ]
+    assert "Not settled" not in page
+
+
+def test_the_whatif_table_says_plainly_which_savings_are_not_settled() -> None:
+    from dataclasses import replace
+
+    from planner.whatif import whatif
+
+    inst = load_instance(EXAMPLES / "01-precedence-and-one-team.json")
+    compared = whatif(inst, ["resources.sec-team.capacity=+1"], time_limit=5, workers=1, seed=0)
+    (scenario,) = compared.scenarios
+    assert scenario.saving is not None
+    # As a search cut short would leave it: the proven range wider than the saving.
+    wide = replace(scenario, least_saving=-scenario.saving, most_saving=3 * scenario.saving)
+    page = build_report(inst, compared.base.plan, whatif=replace(compared, scenarios=(wide,)))
+    (row,) = _whatif_rows(page)
+    assert row[4] == f"{-scenario.saving:,} to {3 * scenario.saving:,}" and row[5] == "no"
+    assert "Not settled: resources.sec-team.capacity=+1." in html.unescape(page)
+
+
+def test_a_page_without_whatif_has_no_whatif_section() -> None:
+    inst = instance(tiny())
+    assert 'id="section-whatif"' not in build_report(inst, solve_checked(inst).plan)

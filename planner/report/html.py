@@ -21,11 +21,12 @@ from planner.explain import EntityExplanation, explain
 from planner.output import write_atomically
 from planner.report.errors import ReportError, require_libraries
 from planner.report.series import Headline, ReportData
-from planner.schema import Instance, Plan
+from planner.schema import Instance, Plan, ValueUnit
 from planner.verify import verify
 
 if TYPE_CHECKING:
     from planner.report.charts import Chart
+    from planner.whatif import ScenarioResult, WhatIf
 
 PAGE = Template("""\
 <!DOCTYPE html>
@@ -50,6 +51,7 @@ $vega_script
 $figures
 </section>
 $notes
+$whatif
 $charts
 $explanation
 <footer>Made by restart-planner report. Every figure is recomputed from the instance and the plan.</footer>
@@ -101,24 +103,30 @@ for (const [id, spec] of Object.entries(specs)) {
 }""")
 
 
-def build_report(instance: Instance, plan: Plan) -> str:
-    """The report page of `plan` as HTML text.
+def build_report(instance: Instance, plan: Plan, *, whatif: WhatIf | None = None) -> str:
+    """The report page of `plan` as HTML text; with `whatif` (of this plan as its base), its scenarios too.
 
     `ReportError` when the plan fails `verify` or the `report` extra is missing.
     """
-    page, _ = _render(instance, plan)
+    page, _ = _render(instance, plan, whatif)
     return page
 
 
 def write_report(
-    instance: Instance, plan: Plan, path: str | Path, *, png_dir: str | Path | None = None
+    instance: Instance,
+    plan: Plan,
+    path: str | Path,
+    *,
+    png_dir: str | Path | None = None,
+    whatif: WhatIf | None = None,
 ) -> list[Path]:
     """Write the page to `path` (atomically) and, with `png_dir`, each chart as `<id>.png` there.
 
-    The PNGs are drawn by vl-convert, without a browser. Returns the files
+    The PNGs are drawn by vl-convert, without a browser. With `whatif`, whose
+    base is `plan`, the page has a table of its scenarios. Returns the files
     written, the page first.
     """
-    page, built = _render(instance, plan)
+    page, built = _render(instance, plan, whatif)
     written = [Path(path)]
     write_atomically(Path(path), page.encode("utf-8"))
     if png_dir is not None:
@@ -126,7 +134,7 @@ def write_report(
     return written
 
 
-def _render(instance: Instance, plan: Plan) -> tuple[str, list[Chart]]:
+def _render(instance: Instance, plan: Plan, whatif: WhatIf | None = None) -> tuple[str, list[Chart]]:
     require_libraries()
     from planner.report import charts  # altair: only now that it is known to be there
 
@@ -141,6 +149,7 @@ def _render(instance: Instance, plan: Plan) -> tuple[str, list[Chart]]:
         vega_script=_script_safe(_vega_bundle()),
         figures=_figures(data.headline),
         notes=_notes(plan, data),
+        whatif="" if whatif is None else _whatif(whatif),
         charts="\n".join(_chart_section(chart) for chart in built),
         explanation=_explanation(instance, plan),
         embed_script=EMBED_SCRIPT.substitute(
@@ -293,6 +302,45 @@ def _chart_section(chart: Chart) -> str:
         f'<p class="caption">{_e(chart.caption)}</p>\n'
         f'<div class="chart" id="{_e(chart.id)}" role="img" aria-label="{_e(chart.title)}"></div>\n</section>'
     )
+
+
+# --- what-if table ---------------------------------------------------------------------------------
+
+
+def _whatif(compared: WhatIf) -> str:
+    """The scenarios against this plan: what each saves, as found and as far as the bounds prove."""
+    unit = compared.instance.value_unit
+    in_value = compared.instance.objective == "lost_value"  # else the range is in the objective's units
+    rows = [_scenario_cells(s, unit, in_value) for s in compared.scenarios]
+    table = _table(["scenario", "changes", "status", "saves", "proven range", "settled?"], rows)
+    unsettled = [s.name for s in compared.scenarios if s.saving is not None and not s.settled]
+    warning = ""
+    if unsettled:
+        warning = (
+            f'<p class="caption"><strong>Not settled: {_e(", ".join(unsettled))}.</strong> The proven range '
+            "is wider than the saving itself, so the figure may be the searches' luck: a longer time limit "
+            "narrows the range.</p>\n"
+        )
+    return (
+        '<section id="section-whatif">\n<h2>What-ifs against this plan</h2>\n'
+        '<p class="caption">"Saves": this plan\'s lost value less the scenario\'s (negative: a cost). '
+        "\"Proven range\": from this plan's proven bound less the scenario's lost value to this plan's "
+        "lost value less the scenario's proven bound, one figure when both are proven optimal. "
+        '"Settled": the range is narrower than the saving, so its sign and size are findings.</p>\n'
+        f"{warning}{table}\n</section>"
+    )
+
+
+def _scenario_cells(s: ScenarioResult, unit: ValueUnit | None, in_value: bool) -> list[str]:
+    saves = "-" if s.saving is None else money.figure(unit, s.saving, sign=True)
+    proven = "-"
+    if s.least_saving is not None and s.most_saving is not None:
+        ends = [money.figure(unit, v) if in_value else _n(v) for v in (s.least_saving, s.most_saving)]
+        least, most = ends
+        proven = least if s.least_saving == s.most_saving else f"{least} to {most}"
+    settled = "-" if s.saving is None else ("yes" if s.settled else "no")
+    changes = "; ".join(s.changes)
+    return [s.name, "" if changes == s.name else changes, s.status, saves, proven, settled]
 
 
 # --- explanation table ----------------------------------------------------------------------------------
