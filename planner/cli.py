@@ -19,6 +19,7 @@ import click
 
 from planner.budget import Budget
 from planner.cli_errors import user_errors
+from planner.clock import since_start
 from planner.ctrl_c import terminate_as_interrupt
 from planner.files import load_instance, load_plan
 from planner.output import write_atomically
@@ -47,6 +48,27 @@ class _Seconds(click.FloatRange):
 
 
 _SECONDS = _Seconds()
+# What a command does after its solves (checking the plan, its summary, writing it) takes up to
+# 14 us per line-day on this project's machine (8 instances, tiny to xl; 0.43 s on xl-s1:
+# benchmarks/README.md); twice that is kept back from the solves, for a slower machine.
+_FINISH_SECONDS_PER_LINE_DAY = 28e-6
+# And Python's exit after the last line (freeing the solver's memory, ending its threads): 0.11 s
+# to 0.14 s on JLR-2025, measured from the process's exit hook to its end.
+_EXIT_SECONDS = 0.2
+
+
+def _solving_seconds(time_limit: float, inst: Instance, plans: int = 1) -> float:
+    """What is left of `--time-limit` for the solves: less what the process has spent, and what follows them.
+
+    The limit bounds the whole command, so it counts from the process's start
+    (Python and the imports take about 0.8 s: `planner.clock`). What follows
+    is checking `plans` plans of the instance's size (and writing one).
+    """
+    line_days = len(inst.lines) * inst.horizon_days
+    finish = _FINISH_SECONDS_PER_LINE_DAY * line_days * plans + _EXIT_SECONDS
+    return max(0.0, time_limit - since_start() - finish)
+
+
 # Each feasibility check of `explain`'s conflict search: the 10 s that --time-limit gave it before
 # that option bounded the whole command.
 _CHECK_SECONDS = 10.0
@@ -183,7 +205,8 @@ def solve(
     inst = load_instance(instance)
     interrupted = "interrupted: nothing was written"
     try:
-        result = _solve_showing_progress(inst, cast("Method", method), quiet, time_limit, workers, seed, log)
+        seconds = _solving_seconds(time_limit, inst)
+        result = _solve_showing_progress(inst, cast("Method", method), quiet, seconds, workers, seed, log)
         if result.interrupted:
             click.echo("interrupted: the search stopped; writing the best plan found so far", err=True)
         _write(result.plan.to_json(), output)
@@ -337,7 +360,7 @@ def whatif(
     several named scenarios.
     """
     from planner.changes import Scenario, load_scenarios
-    from planner.whatif import marginal, whatif
+    from planner.whatif import marginal, marginal_scenarios, whatif
 
     inst = load_instance(instance)
     if marginal_ == bool(changes):
@@ -347,18 +370,25 @@ def whatif(
 
         require_libraries()  # before the solves, not after
     if marginal_:
-        compared = marginal(inst, time_limit=time_limit, workers=workers, seed=seed)
+        seconds = _solving_seconds(time_limit, inst, _whatif_plans(len(marginal_scenarios(inst))))
+        compared = marginal(inst, time_limit=seconds, workers=workers, seed=seed)
     else:
         items: list[Scenario | str] = []
         for change in changes:
             items.extend([change] if "=" in change else load_scenarios(change))
-        compared = whatif(inst, items, time_limit=time_limit, workers=workers, seed=seed)
+        seconds = _solving_seconds(time_limit, inst, _whatif_plans(len(items)))
+        compared = whatif(inst, items, time_limit=seconds, workers=workers, seed=seed)
     if as_json:
         click.echo(json.dumps(compared.to_json(), indent=2))
     else:
         click.echo(compared.text())
     if report_path is not None:
         _whatif_report(compared, report_path)
+
+
+def _whatif_plans(scenarios: int) -> int:
+    """The plans `whatif` checks after its solves: each scenario's on the base and the base's on it."""
+    return 1 + 2 * scenarios
 
 
 def _whatif_report(compared: WhatIf, path: Path) -> None:
@@ -406,8 +436,8 @@ def explain(
     """
     from planner.explain import explain as why
 
-    budget = Budget.of(time_limit)
     inst = load_instance(instance)
+    budget = Budget.of(_solving_seconds(time_limit, inst, plans=2))  # the plan's, and its explanation
     if plan is not None:
         chosen = load_plan(plan)
     else:
@@ -486,7 +516,7 @@ def replan(
         today,
         changes=changes,
         stability=stability,
-        time_limit=time_limit,
+        time_limit=_solving_seconds(time_limit, inst),
         workers=workers,
         seed=seed,
         log=log,

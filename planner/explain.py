@@ -297,6 +297,7 @@ class Explanation:
     systems: list[EntityExplanation]
     bottleneck_rows: list[Bottleneck]  # largest loss first; empty without bottlenecks
     value_unit: ValueUnit | None = None  # what one unit of lost value is worth (`planner.money`)
+    not_resolved: tuple[str, ...] = ()  # limits whose relaxation the time limit left no time to re-solve
 
     @property
     def bottlenecks(self) -> pd.DataFrame:
@@ -317,6 +318,7 @@ class Explanation:
             "bottlenecks_measured_from": (
                 self.bottleneck_rows[0].measured_from if self.bottleneck_rows else None
             ),
+            "bottlenecks_not_resolved": list(self.not_resolved),
         }
 
     def _figure(self, value: int) -> str:
@@ -359,6 +361,11 @@ class Explanation:
                     "so the loss may be the re-solves' luck;",
                     "  a longer --time-limit narrows the range (the re-solves share it).",
                 ]
+        if self.not_resolved:
+            out += [
+                f"  Not re-solved within the time limit: {', '.join(self.not_resolved)}; "
+                "a longer --time-limit re-solves them too."
+            ]
         return "\n".join(out) + "\n"
 
 
@@ -386,8 +393,9 @@ def explain(
     systems = reader.systems()
     lines = reader.lines()
     rows: list[Bottleneck] = []
+    skipped: list[Relaxation] = []
     if bottlenecks:
-        rows = bottleneck_table(instance, plan, time_limit=time_limit, workers=workers, seed=seed)
+        rows, skipped = _bottlenecks(instance, plan, time_limit, workers, seed)
     return Explanation(
         instance.name,
         instance.objective,
@@ -397,7 +405,12 @@ def explain(
         systems,
         rows,
         instance.value_unit,
+        tuple(_relaxation_name(r) for r in skipped),
     )
+
+
+def _relaxation_name(relax: Relaxation) -> str:
+    return relax.id if relax.plant is None else f"{relax.plant} {relax.id}"
 
 
 def _check_plan(instance: Instance, plan: Plan) -> None:
@@ -460,6 +473,13 @@ class _PlanView:
             i = line_index[p.line]
             self.shifts[i, p.day], self.units[i, p.day] = p.shifts, p.units
         self.resource_use = self._resource_use(horizon)
+        # Who uses and who makes each material: the stock of each day is summed over these alone.
+        self._consumers: list[list[tuple[int, int]]] = [[] for _ in data.materials]
+        self._makers: list[list[int]] = [[] for _ in data.materials]
+        for i, ln in enumerate(data.lines):
+            for m, quantity in ln.inputs.items():
+                self._consumers[m].append((i, quantity))
+            self._makers[ln.output].append(i)
         self.available = [self._available(m) for m in range(len(data.materials))]
 
     def _resource_use(self, horizon: int) -> list[list[list[tuple[str, int]]]]:
@@ -504,15 +524,10 @@ class _PlanView:
 
     def consumed(self, m: int, t: int, but: int | None) -> int:
         """Units of m used on day t by every line except `but`."""
-        lines = self.data.lines
-        return sum(
-            ln.inputs[m] * self.units.get((i, t), 0)
-            for i, ln in enumerate(lines)
-            if m in ln.inputs and i != but
-        )
+        return sum(quantity * self.units.get((i, t), 0) for i, quantity in self._consumers[m] if i != but)
 
     def produced(self, m: int, t: int) -> int:
-        return sum(self.units.get((i, t), 0) for i, ln in enumerate(self.data.lines) if ln.output == m)
+        return sum(self.units.get((i, t), 0) for i in self._makers[m])
 
     def staff_use(self, plant: int, pool: str, t: int, but: int) -> list[tuple[str, int]]:
         """(line, people) of pool at the plant on day t, every line except `but`."""
@@ -1021,22 +1036,50 @@ def bottleneck_table(
     """Relax each resource, staff pool and supply in turn and re-solve, `plan` kept; largest loss first.
 
     `time_limit` bounds the whole table: each relaxation gets an equal share
-    of what is left when its turn comes.
+    of what is left when its turn comes, and those that would end past it are
+    left out (`_bottlenecks`).
+    """
+    return _bottlenecks(instance, plan, time_limit, workers, seed)[0]
+
+
+def _bottlenecks(
+    instance: Instance, plan: Plan, time_limit: float, workers: int, seed: int
+) -> tuple[list[Bottleneck], list[Relaxation]]:
+    """The bottleneck table, and the relaxations left out because the time limit came first.
+
+    A re-solve costs some time whatever its share (checking the kept plan,
+    the relaxed instance's greedy plan: about 3 s on xl-s1), so a relaxation
+    is left out, from the second on, once less time is left than the most
+    any re-solve so far has run past its share; the shares are of what is
+    left less that overrun.
     """
     assert plan.objective.value is not None
     budget = Budget.of(time_limit)
     solved = []
+    skipped: list[Relaxation] = []
+    overrun = 0.0
+    kept: list[int | None] = []  # each relaxed plan's value on `instance`, where it keeps its rules
     found_relaxations = relaxations(instance)
     for turn, relax in enumerate(found_relaxations):
-        time_limit = budget.left() / (len(found_relaxations) - turn)
+        if turn > 0 and budget.left() <= overrun:
+            skipped.append(relax)
+            continue
+        # The overrun seen so far is kept back, so that the last re-solve also ends in time.
+        time_limit = max(0.0, budget.left() - overrun) / (len(found_relaxations) - turn)
+        began = budget.elapsed()
         relaxed = parse_instance(json.dumps(relax.document))
         # From the relaxed instance's own greedy plan, `plan` kept: see `solve`'s `follow_hint`.
         result = solve(
             relaxed, hint=plan, follow_hint=False, time_limit=time_limit, workers=workers, seed=seed
         )
         assert result.objective is not None, "the plan stays feasible and is the fallback"
+        # Checked here, not after the loop, so that its time counts in the overrun kept back.
+        kept.append(_kept_value(instance, result.plan))
+        overrun = max(overrun, budget.elapsed() - began - time_limit)
         solved.append((relax, relaxed, result))
-    reference = _reference(instance, plan.objective.value, [result.plan for _, _, result in solved])
+    # A re-solve may find a better plan that needs no relaxation at all; the losses are
+    # measured from it, so that search luck is not blamed on a limit.
+    reference = min([plan.objective.value, *(v for v in kept if v is not None)])
     # A relaxed optimum is at most the instance's, so each relaxed bound is a bound of the instance too.
     proved = [b for b in (plan.objective.bound, *(result.bound for _, _, result in solved)) if b is not None]
     bound = max(proved, default=None)
@@ -1059,17 +1102,10 @@ def bottleneck_table(
         for relax, relaxed, result in solved
         if result.objective is not None
     ]
-    return sorted(found, key=lambda b: -b.lost_value_because)
+    return sorted(found, key=lambda b: -b.lost_value_because), skipped
 
 
-def _reference(instance: Instance, value: int, relaxed_plans: list[Plan]) -> int:
-    """The best value known for `instance`: `value`, or a relaxed plan's that keeps its rules.
-
-    A re-solve may find a better plan that needs no relaxation at all; the
-    losses are measured from it, so that search luck is not blamed on a limit.
-    """
-    for relaxed_plan in relaxed_plans:
-        same = rebase(instance, relaxed_plan)
-        if same is not None and same.objective.value is not None:
-            value = min(value, same.objective.value)
-    return value
+def _kept_value(instance: Instance, relaxed_plan: Plan) -> int | None:
+    """The value of a relaxed plan on `instance`, where it keeps the instance's rules (None otherwise)."""
+    same = rebase(instance, relaxed_plan)
+    return None if same is None else same.objective.value

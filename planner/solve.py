@@ -258,7 +258,7 @@ def _search(
         if start_from is not None and start_from.has_schedule:
             # A plan of another instance may name ids or days this one lacks: then no warm start.
             with contextlib.suppress(KeyError, IndexError):
-                built.warmstart(decisions_from_plan(data, start_from))
+                built.warmstart(decisions_from_plan(data, start_from), budget.check)
         # CP-SAT's own search starts from its hint, the neighbourhoods from the best verified plan
         # known (the same plan, unless a hint is kept but not followed).
         start = None if fallback is None else decisions_from_plan(data, fallback)

@@ -372,7 +372,7 @@ def test_jlr_plan_is_explained_line_by_line() -> None:
 def test_losses_are_measured_from_the_best_plan_of_the_instance_itself() -> None:
     """A re-solve that finds a better plan needing no relaxation is not a bottleneck's doing."""
     from planner.changes import apply_changes
-    from planner.explain import _reference
+    from planner.explain import _kept_value
 
     inst = load_instance(EXAMPLES / "01-precedence-and-one-team.json")
     best = solve_checked(inst).plan  # 380
@@ -381,8 +381,8 @@ def test_losses_are_measured_from_the_best_plan_of_the_instance_itself() -> None
     assert best.objective.value == 380
     assert wider.objective.value is not None and wider.objective.value < 380
     assert not verify(inst, wider).ok
-    assert _reference(inst, 390, [wider]) == 390
-    assert _reference(inst, 390, [wider, best]) == 380
+    assert _kept_value(inst, wider) is None
+    assert _kept_value(inst, best) == 380
 
 
 def test_bottleneck_rows_are_the_loss_against_the_reference() -> None:
@@ -452,3 +452,48 @@ def test_an_unsettled_bottleneck_is_said_plainly() -> None:
     for row in (*rough.bottleneck_rows, *exact.bottleneck_rows):
         assert verify(row.instance, row.plan).ok
     assert "Not settled" not in exact.text()
+
+
+def test_relaxations_that_would_end_past_the_limit_are_left_out_and_named(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A re-solve that runs 2 s past its share (on a clock of the test's own) leaves no room for the rest."""
+    import importlib
+
+    module = importlib.import_module("planner.explain")  # `planner.explain` is also the function
+    clock = [0.0]
+
+    class TestClock:  # the table's budget, on the test's clock (the solves keep their own)
+        def __init__(self, seconds: float) -> None:
+            self.deadline = seconds
+
+        @classmethod
+        def of(cls, seconds: float) -> TestClock:
+            return cls(seconds)
+
+        def left(self) -> float:
+            return max(0.0, self.deadline - clock[0])
+
+        def elapsed(self) -> float:
+            return clock[0]
+
+    monkeypatch.setattr(module, "Budget", TestClock)
+    real_solve = module.solve
+
+    def slow_solve(*args: Any, **kwargs: Any) -> Any:
+        result = real_solve(*args, **kwargs)
+        clock[0] += kwargs["time_limit"] + 2.0
+        return result
+
+    monkeypatch.setattr(module, "solve", slow_solve)
+    inst = load_instance(EXAMPLES / "05-parts-gate-and-lead-time.json")  # a supply and a team to relax
+    plan = solve_checked(inst, time_limit=5).plan
+    found = explain(inst, plan, time_limit=4.0, workers=1, seed=0)
+    relaxed = module.relaxations(inst)
+    assert len(relaxed) >= 2
+    assert [b.id for b in found.bottleneck_rows] == [relaxed[0].id]
+    assert found.not_resolved == tuple(module._relaxation_name(r) for r in relaxed[1:])
+    assert f"Not re-solved within the time limit: {', '.join(found.not_resolved)}" in found.text()
+    assert found.to_json()["bottlenecks_not_resolved"] == list(found.not_resolved)
+    for row in found.bottleneck_rows:
+        assert verify(row.instance, row.plan).ok

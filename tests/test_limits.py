@@ -70,6 +70,47 @@ def test_the_model_stops_building_when_its_check_raises() -> None:
     assert calls == 3
 
 
+def test_the_warm_start_stops_when_its_check_raises() -> None:
+    inst = parse_instance(json.dumps(tiny()))
+    data = ProblemData.from_instance(inst)
+    built = RestartModel(data)
+    plan = greedy(inst)
+    assert plan is not None
+    from planner.plans import decisions_from_plan
+
+    calls = []
+
+    def check() -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise OutOfTime
+
+    with pytest.raises(OutOfTime):
+        built.warmstart(decisions_from_plan(data, plan), check)
+    assert len(calls) == 2  # checked between lines, and it stopped at once
+
+
+def test_the_command_line_counts_its_limit_from_the_process_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The solves get the limit less the time spent before them and the time their checking takes."""
+    import planner.cli as cli
+
+    inst = parse_instance(json.dumps(tiny()))
+    monkeypatch.setattr(cli, "since_start", lambda: 0.75)
+    finish = cli._FINISH_SECONDS_PER_LINE_DAY * len(inst.lines) * inst.horizon_days
+    assert cli._solving_seconds(10.0, inst) == pytest.approx(10.0 - 0.75 - finish - cli._EXIT_SECONDS)
+    assert cli._solving_seconds(10.0, inst, plans=3) == pytest.approx(
+        10.0 - 0.75 - 3 * finish - cli._EXIT_SECONDS
+    )
+    assert cli._solving_seconds(0.5, inst) == 0.0  # never negative
+
+
+def test_the_process_clock_counts_from_before_the_imports() -> None:
+    from planner import clock
+
+    imported = time.perf_counter() - clock._IMPORTED
+    assert clock.since_start() >= imported - 0.02  # /proc counts in 10 ms ticks
+
+
 def test_the_greedy_out_of_time_still_makes_its_first_plan() -> None:
     instance = load_instance(ROOT / "instances" / "generated" / "large-s1.json")
     first = greedy(instance, Budget.of(0.0))

@@ -117,12 +117,14 @@ class RestartModel:
             if lv.timeless:
                 yield lv.restarted, int(restart is not None)
 
-    def warmstart(self, plan: Decisions) -> None:
+    def warmstart(self, plan: Decisions, check: Callable[[], None] = lambda: None) -> None:
         """Hint every decision variable with `plan` (old hints are cleared first).
 
         Derived variables (running days, restart-day flags, stocks, ordering
         gates, the makespan) are hinted with the values the plan implies, so a
-        feasible plan is a complete, feasible hint.
+        feasible plan is a complete, feasible hint. `check` is called between
+        lines, as in the build (xl-s1's hint takes about 1.4 s); if it
+        raises, the model is left with part of the hint.
         """
         data = self.data
         self.model.clear_hints()  # type: ignore[no-untyped-call]
@@ -140,6 +142,7 @@ class RestartModel:
             for day, lit in sv.done_by.items():
                 model.add_hint(lit, chosen is not None and chosen[2] <= day)
         for i, lv in enumerate(self.lines):
+            check()
             restart = plan.restarts[i]
             first = horizon if restart is None else restart
             if isinstance(lv.restart, cp_model.IntVar):
@@ -154,6 +157,7 @@ class RestartModel:
             for t, var in lv.shifts.items():
                 model.add_hint(var, plan.shifts.get((i, t), 0))
                 model.add_hint(lv.units[t], plan.units.get((i, t), 0))
+        check()
         stocks = self._stocks(plan, {m for m, _ in self.stock})
         for (m, t), var in self.stock.items():
             model.add_hint(var, stocks[m][t])
