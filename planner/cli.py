@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
+from planner import clock
 from planner.budget import Budget
 from planner.cli_errors import user_errors
-from planner.clock import since_start
 from planner.ctrl_c import terminate_as_interrupt
 from planner.files import load_instance, load_plan
 from planner.output import write_atomically
@@ -66,7 +66,7 @@ def _solving_seconds(time_limit: float, inst: Instance, plans: int = 1) -> float
     """
     line_days = len(inst.lines) * inst.horizon_days
     finish = _FINISH_SECONDS_PER_LINE_DAY * line_days * plans + _EXIT_SECONDS
-    return max(0.0, time_limit - since_start() - finish)
+    return max(0.0, time_limit - clock.since_start() - finish)
 
 
 # Each feasibility check of `explain`'s conflict search: the 10 s that --time-limit gave it before
@@ -129,7 +129,15 @@ def _write(text: str, output: str) -> None:
     write_atomically(output, text)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group; its clock starts with the process when it reads the process's own arguments."""
+
+    def main(self, args: Any = None, *rest: Any, **options: Any) -> Any:
+        clock.begin(with_process=args is None)  # None: sys.argv, the process's own command
+        return super().main(args, *rest, **options)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, envvar="RESTART_PLANNER_DEBUG", help="Show tracebacks.")
 @click.version_option(package_name="restart-planner")
 def main(debug: bool) -> None:

@@ -95,7 +95,7 @@ def test_the_command_line_counts_its_limit_from_the_process_start(monkeypatch: p
     import planner.cli as cli
 
     inst = parse_instance(json.dumps(tiny()))
-    monkeypatch.setattr(cli, "since_start", lambda: 0.75)
+    monkeypatch.setattr(cli.clock, "since_start", lambda: 0.75)
     finish = cli._FINISH_SECONDS_PER_LINE_DAY * len(inst.lines) * inst.horizon_days
     assert cli._solving_seconds(10.0, inst) == pytest.approx(10.0 - 0.75 - finish - cli._EXIT_SECONDS)
     assert cli._solving_seconds(10.0, inst, plans=3) == pytest.approx(
@@ -104,11 +104,23 @@ def test_the_command_line_counts_its_limit_from_the_process_start(monkeypatch: p
     assert cli._solving_seconds(0.5, inst) == 0.0  # never negative
 
 
-def test_the_process_clock_counts_from_before_the_imports() -> None:
+def test_a_command_run_as_a_process_counts_from_before_the_imports(monkeypatch: pytest.MonkeyPatch) -> None:
     from planner import clock
 
+    monkeypatch.setattr(clock, "_began", None)
+    clock.begin(with_process=True)
     imported = time.perf_counter() - clock._IMPORTED
     assert clock.since_start() >= imported - 0.02  # /proc counts in 10 ms ticks
+
+
+def test_a_command_invoked_in_a_running_process_counts_from_its_invocation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from planner import clock
+
+    monkeypatch.setattr(clock, "_began", None)
+    clock.begin(with_process=False)
+    assert 0.0 <= clock.since_start() < time.perf_counter() - clock._IMPORTED
 
 
 def test_the_greedy_out_of_time_still_makes_its_first_plan() -> None:
