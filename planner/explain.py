@@ -960,7 +960,7 @@ class Relaxation:
     id: str
     plant: str | None
     relaxed_to: str
-    document: dict[str, Any]  # the relaxed instance file
+    document: dict[str, Any]  # the relaxed instance file (read-only: its unchanged parts are shared)
 
 
 def relaxations(instance: Instance) -> list[Relaxation]:
@@ -974,9 +974,15 @@ def relaxations(instance: Instance) -> list[Relaxation]:
     )
 
 
-def _copy(document: dict[str, Any]) -> dict[str, Any]:
-    copied: dict[str, Any] = json.loads(json.dumps(document))
-    return copied
+def _replaced(document: dict[str, Any], key: str, index: int, item: dict[str, Any]) -> dict[str, Any]:
+    """`document` with `document[key][index]` replaced by `item`; the rest is shared, not copied.
+
+    Copying the whole file for each relaxation took 2.9 s on xl-s1 (269
+    relaxations); the relaxed documents are only read.
+    """
+    items = list(document[key])
+    items[index] = item
+    return {**document, key: items}
 
 
 def _resource_relaxations(data: ProblemData, document: dict[str, Any]) -> list[Relaxation]:
@@ -987,9 +993,8 @@ def _resource_relaxations(data: ProblemData, document: dict[str, Any]) -> list[R
         if min(res.capacity, default=need) >= need:
             continue
         capacity = max([need, *res.capacity])
-        relaxed = _copy(document)
-        relaxed["resources"][q]["capacity"] = capacity
-        relaxed["resources"][q].pop("capacity_changes", None)
+        item = {k: v for k, v in document["resources"][q].items() if k != "capacity_changes"}
+        relaxed = _replaced(document, "resources", q, item | {"capacity": capacity})
         found.append(Relaxation("resource", res.id, None, f"capacity {capacity} every day", relaxed))
     return found
 
@@ -1002,11 +1007,10 @@ def _staff_relaxations(data: ProblemData, document: dict[str, Any]) -> list[Rela
             if min(headcounts, default=need) >= need:
                 continue
             headcount = max([need, *headcounts])
-            relaxed = _copy(document)
-            doc_plant = relaxed["plants"][p]
-            doc_plant["staff"][pool] = headcount
+            doc_plant = document["plants"][p]
             changes = [c for c in doc_plant.get("staff_changes", []) if c["pool"] != pool]
-            doc_plant["staff_changes"] = changes
+            item = doc_plant | {"staff": doc_plant["staff"] | {pool: headcount}, "staff_changes": changes}
+            relaxed = _replaced(document, "plants", p, item)
             text = f"headcount {headcount} every day"
             found.append(Relaxation("staff", pool, plant.id, text, relaxed))
     return found
@@ -1023,8 +1027,8 @@ def _supply_relaxations(data: ProblemData, document: dict[str, Any]) -> list[Rel
         if not gated and min(md.supply, default=need) >= need:
             continue
         per_day = max([need, *md.supply])
-        relaxed = _copy(document)
-        relaxed["materials"][m]["supply"] = {"per_day": per_day}
+        item = document["materials"][m] | {"supply": {"per_day": per_day}}
+        relaxed = _replaced(document, "materials", m, item)
         text = f"{per_day} a day from day 0, no ordering gate"
         found.append(Relaxation("supply", md.id, None, text, relaxed))
     return found
