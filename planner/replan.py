@@ -157,10 +157,9 @@ class Replan:
         )
         if self.saving is not None and self.most_saving is not None:
             saving, most = self._figure(self.saving), self._figure(self.most_saving)
+            exact = self.saving == self.most_saving
             proven = (
-                "proven: no re-plan saves more"
-                if saving == most
-                else f"proven: no re-plan saves more than {most}"
+                "proven: no re-plan saves more" if exact else f"proven: no re-plan saves more than {most}"
             )
             head.append(f"Against carrying on with the old plan: saves {saving} ({proven}).")
         if self.stability is not None:

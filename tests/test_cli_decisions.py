@@ -142,6 +142,7 @@ def test_whatif_report_writes_the_base_plans_page_with_the_scenarios(tmp_path: P
     assert code == 0, err
     page = out.read_text()
     assert 'id="section-whatif"' in page and "resources.sec-team.capacity=+1" in page
+    assert '<div class="value">380 value units</div>' in page  # the base plan: the stated optimum
     assert f"wrote {out}" in err
 
 

@@ -488,6 +488,7 @@ def test_relaxations_that_would_end_past_the_limit_are_left_out_and_named(
     monkeypatch.setattr(module, "solve", slow_solve)
     inst = load_instance(EXAMPLES / "05-parts-gate-and-lead-time.json")  # a supply and a team to relax
     plan = solve_checked(inst, time_limit=5).plan
+    assert plan.objective.value == stated_optima()["05-parts-gate-and-lead-time.json"][1]
     found = explain(inst, plan, time_limit=4.0, workers=1, seed=0)
     relaxed = module.relaxations(inst)
     assert len(relaxed) >= 2

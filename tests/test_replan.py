@@ -17,7 +17,7 @@ from planner.replan import Replan, from_today, replan
 from planner.schema import Instance, Plan
 from planner.verify import verify
 
-from helpers import EXAMPLES, instance, solve_checked, tiny
+from helpers import EXAMPLES, instance, solve_checked, stated_optima, tiny
 from random_instances import random_instance, random_instance_dict
 
 EXAMPLE_FILES = sorted(p.name for p in EXAMPLES.glob("*.json"))
@@ -364,9 +364,13 @@ def test_the_bridge_is_a_feasible_plan_that_keeps_the_past() -> None:
 def test_the_saving_against_the_old_plan_is_an_interval_that_holds_the_true_saving() -> None:
     inst = _example("01-precedence-and-one-team.json")
     old = solve_checked(inst, time_limit=5).plan
+    assert old.objective.value == stated_optima()["01-precedence-and-one-team.json"][1]
     change = "resources.sec-team.capacity=+1"
     best = _replan_checked(inst, old, 1, changes=[change])
     assert best.plan.status == "optimal"
+    # Only idp began before day 1, on day 0 as any optimum of the changed instance may have it:
+    # the re-plan reaches that instance's own optimum, solved here independently.
+    assert best.plan.objective.value == solve_checked(apply_changes(inst, [change])).plan.objective.value
     assert best.old_value == old.objective.value
     assert best.saving is not None and best.saving > 0
     assert best.saving == best.most_saving  # proven optimal: one figure
@@ -382,6 +386,7 @@ def test_no_saving_is_claimed_when_the_old_plan_breaks_the_instance() -> None:
     old = solve_checked(inst, time_limit=5).plan
     drop = 'resources.sec-team.capacity_changes=[{"day":4,"capacity":0},{"day":6,"capacity":1}]'
     result = _replan_checked(inst, old, 4, changes=[drop])
+    assert result.plan.objective.value == 380 + 2 * 30  # as in the capacity-drop test above
     assert result.old_value is None
     assert result.saving is None and result.most_saving is None
     assert "Against carrying on" not in result.text()

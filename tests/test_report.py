@@ -25,7 +25,7 @@ from planner.schema import Instance, Plan
 from planner.solve import solve
 from planner.verify import verify
 
-from helpers import EXAMPLES, instance, solve_checked, tiny
+from helpers import EXAMPLES, instance, solve_checked, stated_optima, tiny
 
 JLR = Path(__file__).resolve().parents[1] / "instances" / "jlr-2025.json"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -309,6 +309,8 @@ def test_the_whatif_table_gives_each_saving_with_its_proven_range() -> None:
     (scenario,) = compared.scenarios
     assert verify(scenario.instance, scenario.plan).ok
     assert scenario.status == "optimal" and compared.base.status == "optimal"
+    assert compared.base.plan.objective.value == stated_optima()["01-precedence-and-one-team.json"][1]
+    assert scenario.plan.objective.value == solve_checked(scenario.instance).plan.objective.value
     page = build_report(inst, compared.base.plan, whatif=compared)
     saving = scenario.saving
     assert saving is not None and saving > 0
@@ -326,6 +328,8 @@ def test_the_whatif_table_says_plainly_which_savings_are_not_settled() -> None:
     inst = load_instance(EXAMPLES / "01-precedence-and-one-team.json")
     compared = whatif(inst, ["resources.sec-team.capacity=+1"], time_limit=5, workers=1, seed=0)
     (scenario,) = compared.scenarios
+    assert verify(inst, compared.base.plan).ok and verify(scenario.instance, scenario.plan).ok
+    assert compared.base.plan.objective.value == stated_optima()["01-precedence-and-one-team.json"][1]
     assert scenario.saving is not None
     # As a search cut short would leave it: the proven range wider than the saving.
     wide = replace(scenario, least_saving=-scenario.saving, most_saving=3 * scenario.saving)
