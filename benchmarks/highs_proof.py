@@ -27,9 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 @click.option("--time-limit", type=float, default=150.0, show_default=True, help="Seconds per HiGHS run.")
 @click.option("--seeds", default="0,1,2", show_default=True, help="HiGHS seeds of the runs from the optimum.")
 def main(time_limit: float, seeds: str) -> None:
-    from planner.data import ProblemData
-    from planner.files import load_instance
+    from planner.formats.read import load_instance
     from planner.mip import solve_mip
+    from planner.problem.data import ProblemData
 
     data = ProblemData.from_instance(load_instance(ROOT / "instances" / "jlr-2025.json"))
     cold = solve_mip(data, time_limit=time_limit, threads=2, seed=0)

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import click
 
-from planner.files import load_instance, load_plan
-from planner.generate import generate, instance_json
-from planner.greedy import greedy
-from planner.schema import Plan
+from planner.formats.read import load_instance, load_plan
+from planner.formats.schema import Plan
+from planner.problem.generate import generate, instance_json
+from planner.search.greedy import greedy
 from planner.solve import solve
 from planner.verify import verify
 

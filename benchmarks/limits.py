@@ -6,7 +6,7 @@
 
 `sizes`: xl-s1 with its horizon stretched 1, 2 and 4 times (its calendar and
 step functions repeat nothing past day 365; the products grow with the
-horizon): the products `planner.limits` counts, the CP-SAT model's size, the
+horizon): the products `planner.problem.sizes` counts, the CP-SAT model's size, the
 greedy's, the build's and the warm start's time, and the peak memory of a
 `restart-planner solve` with 2 workers in its own process.
 
@@ -39,7 +39,7 @@ XL = ROOT / "instances" / "generated" / "xl-s1.json"
 
 @click.group()
 def main() -> None:
-    """Measurements behind planner/limits.py and planner/budget.py."""
+    """Measurements behind planner/problem/sizes.py and planner/search/budget.py."""
 
 
 @main.command()
@@ -50,11 +50,11 @@ def main() -> None:
 def sizes(scales: str, time_limit: float) -> None:
     """Products, model size, times and peak memory of xl-s1 stretched in time."""
     from planner.cpsat.model import RestartModel
-    from planner.data import ProblemData
-    from planner.files import parse_instance
-    from planner.greedy import greedy
-    from planner.limits import PRODUCTS
-    from planner.plans import decisions_from_plan
+    from planner.formats.read import parse_instance
+    from planner.problem.data import ProblemData
+    from planner.problem.decisions import decisions_from_plan
+    from planner.problem.sizes import PRODUCTS
+    from planner.search.greedy import greedy
 
     rows = []
     base = json.loads(XL.read_text())
@@ -87,7 +87,7 @@ def sizes(scales: str, time_limit: float) -> None:
 # A solve in a process of its own, past the size limits too: they are what is measured.
 _SOLVE = """
 import sys
-from planner.files import load_instance
+from planner.formats.read import load_instance
 from planner.solve import solve
 sys.modules["planner.solve"].check_size = lambda instance: None
 result = solve(load_instance(sys.argv[1]), time_limit=float(sys.argv[2]), workers=2, seed=0)
@@ -111,9 +111,9 @@ def _peak_memory(data: dict[str, object], time_limit: float) -> int:
 @main.command("greedy")
 def greedy_variants() -> None:
     """The greedy's first variant against all of its variants."""
-    from planner.budget import Budget
-    from planner.files import load_instance
-    from planner.greedy import greedy
+    from planner.formats.read import load_instance
+    from planner.search.budget import Budget
+    from planner.search.greedy import greedy
 
     rows = []
     paths = [*sorted((ROOT / "instances" / "generated").glob("*.json")), ROOT / "instances" / "jlr-2025.json"]
@@ -144,7 +144,7 @@ def greedy_variants() -> None:
 @click.option("--limits", default="3,5,10", show_default=True, help="Time limits to try, in seconds.")
 def keep(limits: str) -> None:
     """Wall time of solve() against its limit."""
-    from planner.files import load_instance
+    from planner.formats.read import load_instance
     from planner.solve import solve
 
     rows = []

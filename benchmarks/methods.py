@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from benchmarks.suites import Case
-from planner.schema import Instance, Plan
+from planner.formats.schema import Instance, Plan
 from planner.verify import verify
 
 
@@ -98,7 +98,7 @@ def run_cpsat_plain(case: Case, instance: Instance, settings: Settings) -> Row:
 
 
 def run_cpsat_noprobe(case: Case, instance: Instance, settings: Settings) -> Row:
-    """The portfolio without HiGHS' root bound in a child process beside it (`planner.probe`)."""
+    """The portfolio without HiGHS' root bound in a child process beside it (`search.highs_process`)."""
     return run_cpsat(case, instance, settings, "cpsat-noprobe")
 
 
@@ -113,7 +113,7 @@ def run_cpsat_nohighs(case: Case, instance: Instance, settings: Settings) -> Row
 
 
 def run_greedy(case: Case, instance: Instance, settings: Settings) -> Row:
-    from planner.greedy import greedy
+    from planner.search.greedy import greedy
 
     started = time.perf_counter()
     plan = greedy(instance)

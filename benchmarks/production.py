@@ -32,10 +32,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def measure(name: str, time_limit: float, workers: int) -> dict[str, object]:
     from planner.cpsat import RestartModel, decisions_from_plan
-    from planner.data import ProblemData
-    from planner.files import load_instance
-    from planner.greedy import greedy
+    from planner.formats.read import load_instance
     from planner.mip import solve_production
+    from planner.problem.data import ProblemData
+    from planner.search.greedy import greedy
 
     path = ROOT / "instances" / ("jlr-2025.json" if name == "jlr" else f"generated/{name}.json")
     instance = load_instance(path)

@@ -3,7 +3,7 @@
     python -m benchmarks.relaxation [--time-limit 120] [--only NAMES]
 
 For JLR-2025 and each generated instance: the CP-SAT model's size (the
-constraints `planner.portfolio.lp_seconds` estimates from), the LP's time
+constraints `planner.search.portfolio.lp_seconds` estimates from), the LP's time
 (the MIP's build included, one thread, as in the child process of the
 portfolio), its bound, the estimate, and the best plan and bound known
 (`instances/generated/index.csv`; JLR-2025's optimum). Run alone: it times
@@ -32,10 +32,10 @@ JLR_OPTIMUM = 13_595_739  # proven by CP-SAT and by the MIP (benchmarks/README.m
 def main(time_limit: float, only: str) -> None:
     """Time and bound of the LP relaxation, against the estimate the portfolio starts it by."""
     from planner.cpsat.model import RestartModel
-    from planner.data import ProblemData
-    from planner.files import load_instance
+    from planner.formats.read import load_instance
     from planner.mip import lp_bound
-    from planner.portfolio import lp_seconds
+    from planner.problem.data import ProblemData
+    from planner.search.portfolio import lp_seconds
 
     known = {row["name"]: row for row in csv.DictReader((GENERATED / "index.csv").open())}
     paths = {"jlr-2025": ROOT / "instances" / "jlr-2025.json"} | {

@@ -23,7 +23,7 @@ from benchmarks.report import markdown
 
 def measure(size: str, seed: int, time_limit: float, workers: int) -> dict[str, object]:
     """Solve one generated instance in this process and report what it cost."""
-    from planner.generate import generate
+    from planner.problem.generate import generate
     from planner.solve import solve
     from planner.verify import verify
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from planner.files import load_instance
-from planner.schema import Instance
+from planner.formats.read import load_instance
+from planner.formats.schema import Instance
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -27,7 +27,7 @@ class Case:
 
 
 def _psplib(group: str) -> list[Case]:
-    from planner.psplib import from_psplib
+    from planner.formats.psplib import from_psplib
 
     bounds: dict[str, dict[str, str]] = {}
     with (PSPLIB / "bounds.csv").open() as handle:

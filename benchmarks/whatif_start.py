@@ -4,7 +4,7 @@
 
 For each instance (`jlr` or a generated one) the base is solved once, for
 `--base-time-limit` seconds; then each of its marginal scenarios
-(`planner.whatif.marginal_scenarios`, `--first N` of them) is solved twice
+(`planner.decisions.whatif.marginal_scenarios`, `--first N` of them) is solved twice
 with the same limit, seed and workers, the base's plan as the hint:
 
 - `follow`: the search warm-started from the base's plan (`follow_hint=True`,
@@ -35,10 +35,10 @@ ROOT = Path(__file__).resolve().parents[1]
 def measure(
     name: str, time_limit: float, base_time_limit: float, workers: int, first: int | None
 ) -> list[dict[str, object]]:
-    from planner.changes import apply_changes
-    from planner.files import load_instance
+    from planner.decisions.changes import apply_changes
+    from planner.decisions.whatif import marginal_scenarios
+    from planner.formats.read import load_instance
     from planner.solve import rebase, solve
-    from planner.whatif import marginal_scenarios
 
     path = ROOT / "instances" / ("jlr-2025.json" if name == "jlr" else f"generated/{name}.json")
     instance = load_instance(path)

@@ -12,16 +12,16 @@ does, and the bottlenecks), `conflicts(instance)` (why there is no plan),
 (what a change is worth), `replan(instance, plan, today)` (re-plan from today).
 """
 
-from planner.changes import Scenario, apply_changes, load_scenarios
-from planner.conflicts import ConflictReport, conflicts
+from planner.decisions.changes import Scenario, apply_changes, load_scenarios
+from planner.decisions.explain import Explanation, explain
+from planner.decisions.replan import Replan, replan
+from planner.decisions.whatif import WhatIf, marginal, whatif
+from planner.diagnosis.conflicts import ConflictReport, conflicts
 from planner.errors import InstanceError, PlannerError, SolveError
-from planner.explain import Explanation, explain
-from planner.files import load_instance, load_plan, parse_instance, parse_plan
-from planner.replan import Replan, replan
-from planner.schema import Instance, Line, Material, Plan, Plant, Resource, System
+from planner.formats.read import load_instance, load_plan, parse_instance, parse_plan
+from planner.formats.schema import Instance, Line, Material, Plan, Plant, Resource, System
 from planner.solve import Result, solve
 from planner.verify import VerifyReport, Violation, verify
-from planner.whatif import WhatIf, marginal, whatif
 
 __all__ = [
     "ConflictReport",

@@ -1,3 +1,3 @@
-from planner.cli import main
+from planner.cli.commands import main
 
 main(prog_name="restart-planner")

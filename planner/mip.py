@@ -59,9 +59,9 @@ from typing import Literal
 
 import highspy
 
-from planner.data import LineData, ProblemData
 from planner.errors import SolveError
-from planner.plans import Decisions, figures
+from planner.problem.data import LineData, ProblemData
+from planner.problem.decisions import Decisions, figures
 
 MipStatus = Literal["optimal", "feasible", "infeasible", "unknown"]
 
@@ -222,7 +222,7 @@ def root_bound(data: ProblemData, *, time_limit: float, seed: int = 0) -> int | 
     No branching, one thread. Where the lost value depends on parts and staff,
     this bound is far stronger than CP-SAT's early on (JLR-2025: 13,549,339
     after about 20 s; CP-SAT's after 60 s is near 11.7M), and `solve()`'s
-    portfolio reports it beside its plans (`planner.probe`). Where the time
+    portfolio reports it beside its plans (`planner.search.highs_process`). Where the time
     limit comes first, the bound is what presolve proved. None for an
     infeasible MIP.
     """
@@ -296,7 +296,7 @@ def solve_production(
     """The production part alone: `plan`'s clearances and restart days fixed, shifts and units free.
 
     The search's portfolio uses it where production is what is left to
-    improve (planner/portfolio.py); benchmarks/production.py measures with it
+    improve (planner/search/portfolio.py); benchmarks/production.py measures with it
     how good the production of a schedule can be, as a MIP or (`relax`) as its
     LP relaxation. The MIP starts from `plan`'s own production. The branch and
     bound stops early once `should_stop()` says so (it is asked from HiGHS'

@@ -9,20 +9,20 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
-from planner.budget import Budget, OutOfTime
 from planner.cpsat.model import RestartModel
 from planner.cpsat.solver import new_solver
-from planner.ctrl_c import stop_on_ctrl_c
-from planner.data import ProblemData
+from planner.diagnosis.structural import structural_reasons
 from planner.errors import SolveError
-from planner.greedy import greedy
-from planner.infeasibility import structural_reasons
-from planner.limits import check_size
-from planner.plans import Decisions, build_plan, decisions_from_plan, figures
-from planner.portfolio import OnProgress as OnProgress  # re-exported: part of solve()'s signature
-from planner.portfolio import Portfolio, SearchProgress, schedule_neighbourhoods
-from planner.portfolio import Progress as Progress
-from planner.schema import Instance, Plan, PlanObjective, Status
+from planner.formats.schema import Instance, Plan, PlanObjective, Status
+from planner.problem.data import ProblemData
+from planner.problem.decisions import Decisions, build_plan, decisions_from_plan, figures
+from planner.problem.sizes import check_size
+from planner.search.budget import Budget, OutOfTime
+from planner.search.ctrl_c import stop_on_ctrl_c
+from planner.search.greedy import greedy
+from planner.search.portfolio import OnProgress as OnProgress  # re-exported: part of solve()'s signature
+from planner.search.portfolio import Portfolio, SearchProgress, schedule_neighbourhoods
+from planner.search.portfolio import Progress as Progress
 from planner.verify import verify
 
 _STATUS: dict[cp_model.CpSolverStatus, Status] = {
@@ -70,7 +70,7 @@ class Result:
         """This result with its proven bound raised to `bound`, where that proves more (never past its value).
 
         For a bound proven elsewhere: by a version of the instance that is a
-        relaxation of this one (`planner.whatif`).
+        relaxation of this one (`planner.decisions.whatif`).
         """
         if self.objective is None or self.bound is None or bound <= self.bound:
             return self
@@ -102,7 +102,7 @@ def solve(
     """Plan the restart of `instance`.
 
     `method` "cpsat" searches with the CP-SAT model; "greedy" returns the
-    greedy baseline's plan (`planner.greedy`) without a search; "mip" solves
+    greedy baseline's plan (`planner.search.greedy`) without a search; "mip" solves
     the time-indexed MIP peer (`planner.mip`, HiGHS), cold, as a peer would. With
     `structural_checks` (the default), reasons that prove the instance
     infeasible are looked for first and returned without a search. The search
@@ -123,7 +123,7 @@ def solve(
     CP-SAT's search (not under makespan); its plans are checked like any
     other, but which is found depends on timing, as with any multi-worker
     CP-SAT search. Beside them, child processes compute HiGHS' bounds of
-    the time-indexed MIP (`planner.probe`): its LP relaxation's from the
+    the time-indexed MIP (`planner.search.highs_process`): its LP relaxation's from the
     start where it comes in time (unless `relaxation` is false), and its
     root's where the neighbourhoods stall (unless `root_probe` is false).
     Where the LP's bound is above CP-SAT's, HiGHS searches the MIP in a
@@ -387,13 +387,13 @@ def _status(code: cp_model.CpSolverStatus, built: RestartModel) -> Status:
 
 
 def _conflict_reasons(instance: Instance, budget: Budget, workers: int, seed: int) -> list[str]:
-    """Why CP-SAT found no plan: small sets of the file's requirements that clash (`planner.conflicts`).
+    """Why CP-SAT found no plan: small sets of the file's requirements that clash (`diagnosis.conflicts`).
 
     They are looked for in the time left of the solve's own limit; each check
     takes at most a fifth of it, so that a conflict of several requirements
     can be narrowed down in that time.
     """
-    from planner.conflicts import conflicts
+    from planner.diagnosis.conflicts import conflicts
 
     proved = (
         "No plan meets every constraint together: CP-SAT proved it, but no single structural "

@@ -3,8 +3,8 @@
 `verify(instance, plan)` rereads a `restart-plan/1` against its
 `restart-instance/1` (../shared/spec/PROBLEM.md) and lists every violated rule.
 It is the project's safety net, so it is written from the contract alone: it
-imports only `planner.schema` and the standard library — never the solver, its
-model or `planner.data` — and recomputes every day of every step function, the
+imports only `planner.formats.schema` and the standard library — never the solver, its
+model or `planner.problem.data` — and recomputes every day of every step function, the
 calendars, the stock of every material and the figures from the plan's
 decisions (modes, start days, restart days, shifts and units).
 
@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from planner.schema import PLAN_FORMAT, Instance, Line, Material, Mode, Plan, Plant, System
+from planner.formats.schema import PLAN_FORMAT, Instance, Line, Material, Mode, Plan, Plant, System
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 

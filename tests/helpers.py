@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from planner.files import parse_instance
-from planner.schema import Instance
+from planner.formats.read import parse_instance
+from planner.formats.schema import Instance
 from planner.solve import Result, solve
 from planner.verify import verify
 

@@ -29,8 +29,8 @@ from datetime import date, timedelta
 from random import Random
 from typing import Any
 
-from planner.files import parse_instance
-from planner.schema import Instance
+from planner.formats.read import parse_instance
+from planner.formats.schema import Instance
 
 OBJECTIVES = ("lost_value", "lost_units", "makespan")
 TRAPS = ("early_fixed_restart", "fixed_start_collision", "short_horizon", "understaffed_running")

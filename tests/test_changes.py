@@ -1,4 +1,4 @@
-"""planner.changes: path assignments in the file's terms, scenario files, located errors."""
+"""planner.decisions.changes: path assignments in the file's terms, scenario files, located errors."""
 
 from __future__ import annotations
 
@@ -8,10 +8,18 @@ from typing import Any
 
 import pytest
 
-from planner.changes import Address, Change, Scenario, apply_changes, load_scenarios, parse_change, resolve
+from planner.decisions.changes import (
+    Address,
+    Change,
+    Scenario,
+    apply_changes,
+    load_scenarios,
+    parse_change,
+    resolve,
+)
 from planner.errors import InstanceError
-from planner.files import load_instance
-from planner.schema import Instance
+from planner.formats.read import load_instance
+from planner.formats.schema import Instance
 
 from helpers import EXAMPLES, instance, tiny
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from planner.cli import main
-from planner.files import load_instance, load_plan, parse_plan
+from planner.cli.commands import main
+from planner.formats.read import load_instance, load_plan, parse_plan
 from planner.verify import verify
 
 from helpers import EXAMPLES, solve_checked, tiny

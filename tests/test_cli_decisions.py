@@ -7,9 +7,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from planner.changes import apply_changes
-from planner.cli import main
-from planner.files import load_instance, load_plan, parse_plan
+from planner.cli.commands import main
+from planner.decisions.changes import apply_changes
+from planner.formats.read import load_instance, load_plan, parse_plan
 from planner.verify import verify
 
 from helpers import EXAMPLES, solve_checked, tiny

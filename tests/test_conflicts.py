@@ -1,4 +1,4 @@
-"""Minimal conflicts of infeasible instances (`planner.conflicts`).
+"""Minimal conflicts of infeasible instances (`planner.diagnosis.conflicts`).
 
 Crafted instances whose cause is known must name it; and the defining
 property, checked by solves whose plans pass `verify`: for every conflict,
@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from planner.conflicts import (
+from planner.diagnosis.conflicts import (
     Conflict,
     ConflictReport,
     Group,
@@ -25,9 +25,9 @@ from planner.conflicts import (
     feasibility,
     relaxed,
 )
-from planner.files import parse_instance
-from planner.infeasibility import structural_reasons
-from planner.schema import Instance
+from planner.diagnosis.structural import structural_reasons
+from planner.formats.read import parse_instance
+from planner.formats.schema import Instance
 from planner.solve import solve
 from planner.verify import verify
 
@@ -278,7 +278,7 @@ def test_a_check_out_of_time_is_no_proof() -> None:
 
 def test_assumption_seed_finds_the_core_among_many_candidates() -> None:
     """The CP-SAT seed (assumption literals, capacity slack) keeps the conflict and drops the rest."""
-    from planner.conflicts import _Oracle, _seed
+    from planner.diagnosis.conflicts import _Oracle, _seed
 
     bystanders = [line(f"X{k}", release_day=k + 1) for k in range(5)]
     inst = tiny(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from planner.files import load_instance
+from planner.formats.read import load_instance
 
 from helpers import EXAMPLES, SHARED, solve_checked, stated_optima
 

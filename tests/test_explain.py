@@ -1,4 +1,4 @@
-"""Explaining a plan (`planner.explain`): the binding causes of each day, and the bottleneck table.
+"""Explaining a plan (`planner.decisions.explain`): the binding causes of each day, and the bottleneck table.
 
 Crafted tiny instances where the cause is known: the explanation must name it
 by kind and entity, not only in its text. Plans come from the solver (one
@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
-from planner.data import working_days
+from planner.decisions.explain import Cause, EntityExplanation, Explanation, explain
 from planner.errors import InstanceError
-from planner.explain import Cause, EntityExplanation, Explanation, explain
-from planner.files import load_instance
-from planner.greedy import greedy
-from planner.schema import Instance, Plan, PlanLine, PlanObjective, PlanProduction, PlanSystem
+from planner.formats.read import load_instance
+from planner.formats.schema import Instance, Plan, PlanLine, PlanObjective, PlanProduction, PlanSystem
+from planner.problem.data import working_days
+from planner.search.greedy import greedy
 from planner.solve import rebase
 from planner.verify import verify
 
@@ -371,8 +371,8 @@ def test_jlr_plan_is_explained_line_by_line() -> None:
 
 def test_losses_are_measured_from_the_best_plan_of_the_instance_itself() -> None:
     """A re-solve that finds a better plan needing no relaxation is not a bottleneck's doing."""
-    from planner.changes import apply_changes
-    from planner.explain import _kept_value
+    from planner.decisions.changes import apply_changes
+    from planner.decisions.explain import _kept_value
 
     inst = load_instance(EXAMPLES / "01-precedence-and-one-team.json")
     best = solve_checked(inst).plan  # 380
@@ -423,7 +423,7 @@ def test_the_bottleneck_interval_holds_the_true_loss(path: Path) -> None:
 
 def test_the_time_limit_bounds_the_whole_bottleneck_table(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each relaxation's re-solve gets an equal share of what is left when its turn comes."""
-    given = record_time_limits(monkeypatch, "planner.explain")
+    given = record_time_limits(monkeypatch, "planner.decisions.explain")
     inst = load_instance(EXAMPLES / "05-parts-gate-and-lead-time.json")  # a supply and a team to relax
     plan = solve_checked(inst, time_limit=5).plan
     assert plan.objective.value == stated_optima()["05-parts-gate-and-lead-time.json"][1]
@@ -458,9 +458,8 @@ def test_relaxations_that_would_end_past_the_limit_are_left_out_and_named(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A re-solve that runs 2 s past its share (on a clock of the test's own) leaves no room for the rest."""
-    import importlib
+    import planner.decisions.explain as module
 
-    module = importlib.import_module("planner.explain")  # `planner.explain` is also the function
     clock = [0.0]
 
     class TestClock:  # the table's budget, on the test's clock (the solves keep their own)

@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planner.cli import main
+from planner.cli.commands import main
+from planner.diagnosis.structural import structural_reasons
 from planner.errors import InstanceError
-from planner.files import parse_instance
-from planner.greedy import greedy
-from planner.infeasibility import structural_reasons
-from planner.limits import check_size
-from planner.schema import Instance
+from planner.formats.read import parse_instance
+from planner.formats.schema import Instance
+from planner.problem.sizes import check_size
+from planner.search.greedy import greedy
 from planner.solve import solve
 from planner.verify import verify
 

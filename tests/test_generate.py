@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from planner.files import load_instance, load_plan, parse_instance
-from planner.generate import SIZES, generate, instance_json
-from planner.infeasibility import structural_reasons
-from planner.schema import Instance
+from planner.diagnosis.structural import structural_reasons
+from planner.formats.read import load_instance, load_plan, parse_instance
+from planner.formats.schema import Instance
+from planner.problem.generate import SIZES, generate, instance_json
 from planner.verify import verify
 
 from helpers import solve_checked

@@ -1,4 +1,4 @@
-"""The greedy baseline (planner/greedy.py).
+"""The greedy baseline (planner/search/greedy.py).
 
 Every plan it returns must pass the independent checker with figures that
 recompute, and can never beat the optimum (it is an upper bound); on the spec's
@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from planner import Instance, Plan, solve, verify
-from planner.files import load_instance
-from planner.greedy import greedy
+from planner.formats.read import load_instance
+from planner.search.greedy import greedy
 
 from helpers import EXAMPLES, instance, tiny
 from random_instances import random_instance

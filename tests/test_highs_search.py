@@ -10,16 +10,16 @@ from pathlib import Path
 import pytest
 from ortools.sat.python import cp_model
 
-import planner.portfolio as portfolio
+import planner.search.portfolio as portfolio
 from planner.cpsat import RestartModel
 from planner.cpsat.lns import ScheduleLns
-from planner.data import ProblemData
-from planner.files import load_instance
-from planner.greedy import greedy
-from planner.plans import Decisions, build_plan, decisions_from_plan, figures
-from planner.portfolio import SearchProgress
-from planner.probe import BoundProbe
-from planner.schema import Instance
+from planner.formats.read import load_instance
+from planner.formats.schema import Instance
+from planner.problem.data import ProblemData
+from planner.problem.decisions import Decisions, build_plan, decisions_from_plan, figures
+from planner.search.greedy import greedy
+from planner.search.highs_process import BoundProbe
+from planner.search.portfolio import SearchProgress
 from planner.solve import solve
 from planner.verify import verify
 

@@ -1,4 +1,4 @@
-"""Structural infeasibility reasons (`planner.infeasibility`).
+"""Structural infeasibility reasons (`planner.diagnosis.structural`).
 
 One tiny instance per reason, asserting that the reason names the entity, its
 place in the file and the key number; instances that must give no reason (the
@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from planner.files import load_instance, parse_instance
-from planner.infeasibility import structural_reasons
-from planner.schema import Instance
+from planner.diagnosis.structural import structural_reasons
+from planner.formats.read import load_instance, parse_instance
+from planner.formats.schema import Instance
 from planner.solve import solve
 from planner.verify import verify
 

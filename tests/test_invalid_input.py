@@ -19,9 +19,9 @@ from typing import NamedTuple
 import pytest
 from click.testing import CliRunner
 
-from planner.cli import main
+from planner.cli.commands import main
 from planner.errors import InstanceError
-from planner.files import MAX_FILE_BYTES, load_instance, parse_instance
+from planner.formats.read import MAX_FILE_BYTES, load_instance, parse_instance
 
 INVALID = Path(__file__).parent / "data" / "invalid"
 EXAMPLES = Path(__file__).resolve().parent / "data" / "examples"  # a copy of ../shared/spec/examples

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.data import ProblemData
-from planner.files import load_instance
-from planner.greedy import greedy
+from planner.formats.read import load_instance
+from planner.problem.data import ProblemData
+from planner.search.greedy import greedy
 
 from helpers import solve_checked
 

@@ -17,14 +17,14 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from planner.budget import Budget, OutOfTime
-from planner.cli import main
+from planner.cli.commands import main
 from planner.cpsat.model import RestartModel
-from planner.data import ProblemData
 from planner.errors import InstanceError
-from planner.files import load_instance, parse_instance
-from planner.greedy import greedy
-from planner.limits import PRODUCTS, check_size
+from planner.formats.read import load_instance, parse_instance
+from planner.problem.data import ProblemData
+from planner.problem.sizes import PRODUCTS, check_size
+from planner.search.budget import Budget, OutOfTime
+from planner.search.greedy import greedy
 from planner.solve import solve
 from planner.verify import verify
 
@@ -76,7 +76,7 @@ def test_the_warm_start_stops_when_its_check_raises() -> None:
     built = RestartModel(data)
     plan = greedy(inst)
     assert plan is not None
-    from planner.plans import decisions_from_plan
+    from planner.problem.decisions import decisions_from_plan
 
     calls = []
 
@@ -92,7 +92,7 @@ def test_the_warm_start_stops_when_its_check_raises() -> None:
 
 def test_the_command_line_counts_its_limit_from_the_process_start(monkeypatch: pytest.MonkeyPatch) -> None:
     """The solves get the limit less the time spent before them and the time their checking takes."""
-    import planner.cli as cli
+    import planner.cli.commands as cli
 
     inst = parse_instance(json.dumps(tiny()))
     monkeypatch.setattr(cli.clock, "since_start", lambda: 0.75)
@@ -105,7 +105,7 @@ def test_the_command_line_counts_its_limit_from_the_process_start(monkeypatch: p
 
 
 def test_a_command_run_as_a_process_counts_from_before_the_imports(monkeypatch: pytest.MonkeyPatch) -> None:
-    from planner import clock
+    from planner.search import clock
 
     monkeypatch.setattr(clock, "_began", None)
     clock.begin(with_process=True)
@@ -116,7 +116,7 @@ def test_a_command_run_as_a_process_counts_from_before_the_imports(monkeypatch: 
 def test_a_command_invoked_in_a_running_process_counts_from_its_invocation(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from planner import clock
+    from planner.search import clock
 
     monkeypatch.setattr(clock, "_began", None)
     clock.begin(with_process=False)

@@ -17,9 +17,9 @@ from random import Random
 import highspy
 import pytest
 
-from planner.data import ProblemData
-from planner.files import load_instance
-from planner.greedy import greedy
+from planner.formats.psplib import from_psplib, known_bounds
+from planner.formats.read import load_instance
+from planner.formats.schema import Instance
 from planner.mip import (
     MipListener,
     MipOutcome,
@@ -28,9 +28,9 @@ from planner.mip import (
     solve_mip,
     solve_production,
 )
-from planner.plans import Decisions, build_plan, decisions_from_plan
-from planner.psplib import from_psplib, known_bounds
-from planner.schema import Instance
+from planner.problem.data import ProblemData
+from planner.problem.decisions import Decisions, build_plan, decisions_from_plan
+from planner.search.greedy import greedy
 from planner.solve import solve
 from planner.verify import verify
 

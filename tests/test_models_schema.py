@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.schema import json_schemas
+from planner.formats.schema import json_schemas
 
 MODELS = Path(__file__).resolve().parents[1] / "models"
 

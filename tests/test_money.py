@@ -1,4 +1,4 @@
-"""Amounts in the instance's value unit (`planner.money`), and every output that says them."""
+"""Amounts in the instance's value unit (`planner.formats.money`), and every output that says them."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from planner.cli import main
-from planner.money import amount, figure, heading, per, unit_name
-from planner.schema import ValueUnit
+from planner.cli.commands import main
+from planner.formats.money import amount, figure, heading, per, unit_name
+from planner.formats.schema import ValueUnit
 
 from helpers import instance, solve_checked, tiny
 
@@ -56,7 +56,7 @@ def test_the_summary_says_the_lost_value_in_the_unit_or_in_value_units(tmp_path:
 
 
 def test_explain_says_the_lost_value_in_the_instances_unit() -> None:
-    from planner.explain import explain
+    from planner.decisions.explain import explain
 
     inst = instance(tiny(value_unit={"currency": "GBP", "scale": 100}))
     answer = explain(inst, solve_checked(inst).plan, time_limit=5, workers=1)

@@ -12,11 +12,11 @@ from ortools.sat.python import cp_model
 
 from planner.cpsat import RestartModel
 from planner.cpsat.lns import ScheduleLns
-from planner.data import ProblemData
-from planner.files import load_instance
+from planner.formats.read import load_instance
 from planner.mip import root_bound
-from planner.portfolio import Portfolio, SearchProgress
-from planner.probe import BoundProbe
+from planner.problem.data import ProblemData
+from planner.search.highs_process import BoundProbe
+from planner.search.portfolio import Portfolio, SearchProgress
 
 from helpers import solve_checked
 
@@ -95,7 +95,7 @@ def test_the_portfolio_probes_only_where_the_root_bound_can_come_in_time(
     assert not probed(10)  # under PROBE_SECONDS left
     assert not probed(100)  # a minute or more: `_mip` computes the root in-process
     assert not probed(45, root_probe=False)  # solve(..., root_probe=False)
-    monkeypatch.setattr("planner.portfolio.PROBE_CONSTRAINTS", 10)
+    monkeypatch.setattr("planner.search.portfolio.PROBE_CONSTRAINTS", 10)
     assert not probed(45)  # a model too big for its root to come in time
     monkeypatch.undo()
     monkeypatch.setattr("sys.executable", "/nonexistent/python")
@@ -113,9 +113,9 @@ def test_a_run_stops_the_probe_it_started(monkeypatch: pytest.MonkeyPatch) -> No
         started.append(self)
 
     monkeypatch.setattr(Portfolio, "_probe_root", recorded)
-    monkeypatch.setattr("planner.portfolio.PROBE_SECONDS", 0.0)
-    monkeypatch.setattr("planner.portfolio._FAR", -1.0)  # every stall is far from a proof
-    monkeypatch.setattr("planner.portfolio._PATIENCE", 0.0)
+    monkeypatch.setattr("planner.search.portfolio.PROBE_SECONDS", 0.0)
+    monkeypatch.setattr("planner.search.portfolio._FAR", -1.0)  # every stall is far from a proof
+    monkeypatch.setattr("planner.search.portfolio._PATIENCE", 0.0)
     result = solve_checked(instance, time_limit=10, workers=2)
     assert result.plan.objective.value is not None
     assert result.plan.objective.value >= _optimum("medium-s1")

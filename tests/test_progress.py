@@ -19,11 +19,11 @@ from types import FrameType
 import pytest
 from click.testing import CliRunner
 
-import planner.output
-from planner.cli import _write, main
-from planner.files import load_instance, load_plan
-from planner.greedy import greedy
-from planner.progress import PlainProgress, progress_line, show_progress
+import planner.formats.write
+from planner.cli.commands import _write, main
+from planner.cli.progress import PlainProgress, progress_line, show_progress
+from planner.formats.read import load_instance, load_plan
+from planner.search.greedy import greedy
 from planner.solve import Progress, solve
 from planner.verify import verify
 
@@ -178,7 +178,7 @@ def test_ctrl_c_while_writing_keeps_the_old_plan_and_exits_130(
     def interrupted(source: object, target: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(planner.output.os, "replace", interrupted)
+    monkeypatch.setattr(planner.formats.write.os, "replace", interrupted)
     result = CliRunner().invoke(main, ["solve", str(EXAMPLE), "-o", str(out), "--workers", "1"])
     assert result.exit_code == 130
     assert "interrupted" in result.stderr

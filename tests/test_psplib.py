@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planner.cli import main
+from planner.cli.commands import main
 from planner.errors import InstanceError
-from planner.files import parse_instance
-from planner.psplib import MAX_HORIZON, Bound, from_psplib, known_bounds, to_json
+from planner.formats.psplib import MAX_HORIZON, Bound, from_psplib, known_bounds, to_json
+from planner.formats.read import parse_instance
 
 from helpers import EXAMPLES, SHARED, solve_checked
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.files import load_instance
+from planner.formats.read import load_instance
 
 from helpers import solve_checked
 

@@ -1,6 +1,6 @@
 """The LP relaxation's bound (`planner.mip.lp_bound`): never above an optimum, proven from any duals.
 
-`solve()`'s portfolio reports it from a child process (`planner.probe`); a
+`solve()`'s portfolio reports it from a child process (`planner.search.highs_process`); a
 bound above a proven optimum would make a plan look better than it can be,
 so it is checked against optima proven by CP-SAT on random instances and
 against the spec examples' stated optima.
@@ -15,10 +15,10 @@ from random import Random
 import highspy
 import pytest
 
-import planner.portfolio as portfolio
-from planner.data import ProblemData
-from planner.files import load_instance
+import planner.search.portfolio as portfolio
+from planner.formats.read import load_instance
 from planner.mip import _Formulation, lp_bound
+from planner.problem.data import ProblemData
 from planner.solve import solve
 from planner.verify import verify
 

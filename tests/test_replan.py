@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 from ortools.sat.python import cp_model
 
-from planner.changes import apply_changes
 from planner.cpsat import RestartModel, decisions_from_plan
-from planner.data import ProblemData
+from planner.decisions.changes import apply_changes
+from planner.decisions.replan import Replan, from_today, replan
 from planner.errors import InstanceError
-from planner.files import load_instance
-from planner.replan import Replan, from_today, replan
-from planner.schema import Instance, Plan
+from planner.formats.read import load_instance
+from planner.formats.schema import Instance, Plan
+from planner.problem.data import ProblemData
 from planner.verify import verify
 
 from helpers import EXAMPLES, instance, solve_checked, stated_optima, tiny
@@ -340,8 +340,8 @@ def _restarts(plan: Plan) -> dict[str, int | None]:
 
 def test_the_bridge_is_a_feasible_plan_that_keeps_the_past() -> None:
     """When the old plan breaks the changed instance, the search starts from the bridge plan."""
-    from planner.plans import build_plan, figures
-    from planner.replan import _bridge
+    from planner.decisions.replan import _bridge
+    from planner.problem.decisions import build_plan, figures
 
     inst = _example("01-precedence-and-one-team.json")
     old_plan = solve_checked(inst, time_limit=5).plan

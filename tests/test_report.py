@@ -1,4 +1,4 @@
-"""The HTML report (`planner.report`): its series recompute the plan, the page is self-contained,
+"""The HTML report (`planner.outputs.report`): its series recompute the plan, the page is self-contained,
 the PNGs are written, bad input is refused, and the page renders in headless Chromium.
 
 Plans come from `solve_checked` (one worker, seed 0, verified) on the spec's
@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planner.files import load_instance
-from planner.report import ReportData, ReportError, build_report, write_report
-from planner.report import errors as report_errors
-from planner.report.command import report
-from planner.report.series import TOTAL, clearance_frame, recovery_frame, restart_frame, staff_frame
-from planner.schema import Instance, Plan
+from planner.cli.report import report
+from planner.formats.read import load_instance
+from planner.formats.schema import Instance, Plan
+from planner.outputs.report import ReportData, ReportError, build_report, write_report
+from planner.outputs.report import errors as report_errors
+from planner.outputs.report.series import TOTAL, clearance_frame, recovery_frame, restart_frame, staff_frame
 from planner.solve import solve
 from planner.verify import verify
 
@@ -301,7 +301,7 @@ def _whatif_rows(page: str) -> list[list[str]]:
 
 
 def test_the_whatif_table_gives_each_saving_with_its_proven_range() -> None:
-    from planner.whatif import whatif
+    from planner.decisions.whatif import whatif
 
     inst = load_instance(EXAMPLES / "01-precedence-and-one-team.json")
     compared = whatif(inst, ["resources.sec-team.capacity=+1"], time_limit=5, workers=1, seed=0)
@@ -323,7 +323,7 @@ def test_the_whatif_table_gives_each_saving_with_its_proven_range() -> None:
 def test_the_whatif_table_says_plainly_which_savings_are_not_settled() -> None:
     from dataclasses import replace
 
-    from planner.whatif import whatif
+    from planner.decisions.whatif import whatif
 
     inst = load_instance(EXAMPLES / "01-precedence-and-one-team.json")
     compared = whatif(inst, ["resources.sec-team.capacity=+1"], time_limit=5, workers=1, seed=0)

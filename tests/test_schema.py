@@ -11,8 +11,8 @@ import pytest
 from pydantic import ValidationError
 
 from planner.errors import InstanceError
-from planner.files import parse_instance, parse_plan
-from planner.schema import (
+from planner.formats.read import parse_instance, parse_plan
+from planner.formats.schema import (
     Instance,
     Line,
     Material,

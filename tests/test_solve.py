@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.changes import apply_changes
-from planner.files import load_instance
-from planner.greedy import greedy
-from planner.schema import Plan, PlanObjective
+from planner.decisions.changes import apply_changes
+from planner.formats.read import load_instance
+from planner.formats.schema import Plan, PlanObjective
+from planner.search.greedy import greedy
 from planner.solve import Result, rebase, solve
 from planner.verify import verify
 

@@ -14,12 +14,12 @@ from pydantic import BaseModel
 pytest.importorskip("openpyxl", reason="the xlsx extra is not installed")
 import openpyxl
 
+from planner.cli.spreadsheet import export, import_xlsx, template
 from planner.errors import InstanceError, PlannerError
-from planner.files import load_instance, parse_instance
-from planner.schema import Instance, Line, Material, Plan, Plant, Resource, System
-from planner.spreadsheet import INSTANCE_SHEETS, Sheet, read_workbook, write_template, write_workbook
-from planner.spreadsheet.commands import export, import_xlsx, template
-from planner.spreadsheet.read import MAX_UNPACKED_BYTES
+from planner.formats.read import load_instance, parse_instance
+from planner.formats.schema import Instance, Line, Material, Plan, Plant, Resource, System
+from planner.outputs.spreadsheet import INSTANCE_SHEETS, Sheet, read_workbook, write_template, write_workbook
+from planner.outputs.spreadsheet.read import MAX_UNPACKED_BYTES
 
 from helpers import EXAMPLES, instance, solve_checked, tiny
 

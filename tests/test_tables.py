@@ -1,4 +1,4 @@
-"""The plan's tables (planner/tables.py) and `solve --tables DIR`: columns, and agreement with the plan."""
+"""The plan's tables (outputs/tables.py) and `solve --tables DIR`: columns, and agreement with the plan."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from planner.cli import main
-from planner.files import load_instance, load_plan
-from planner.schema import Instance, Line, Plan
-from planner.tables import COLUMNS, plan_tables, write_tables
+from planner.cli.commands import main
+from planner.formats.read import load_instance, load_plan
+from planner.formats.schema import Instance, Line, Plan
+from planner.outputs.tables import COLUMNS, plan_tables, write_tables
 
 from helpers import instance as instance_of
 from helpers import solve_checked, tiny

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from planner.files import load_plan
-from planner.schema import Instance, Plan, PlanProduction, PlanSystem
+from planner.formats.read import load_plan
+from planner.formats.schema import Instance, Plan, PlanProduction, PlanSystem
 from planner.verify import Figures, VerifyReport, Violation, verify
 
 REPO = Path(__file__).resolve().parents[1]
@@ -310,7 +310,7 @@ def test_checker_imports_nothing_of_the_solver() -> None:
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.add(node.module)
     planner_modules = {m for m in imported if m.split(".")[0] == "planner"}
-    assert planner_modules == {"planner.schema"}
+    assert planner_modules == {"planner.formats.schema"}
     assert not any(m.split(".")[0] in ("ortools", "pandas", "numpy") for m in imported)
 
 

@@ -1,24 +1,22 @@
-"""planner.whatif: scenarios against the base, prices per unit, marginal values, monotonicity."""
+"""planner.decisions.whatif: scenarios against the base, prices per unit, marginal values, monotonicity."""
 
 from __future__ import annotations
 
-import importlib
 import json
 from typing import Any
 
 import pytest
 
-from planner.changes import Scenario, apply_changes
+import planner.decisions.whatif as whatif_module
+from planner.decisions.changes import Scenario, apply_changes
+from planner.decisions.whatif import WhatIf, marginal, marginal_scenarios, whatif
 from planner.errors import InstanceError
-from planner.files import load_instance
-from planner.schema import Instance
+from planner.formats.read import load_instance
+from planner.formats.schema import Instance
 from planner.verify import verify
-from planner.whatif import WhatIf, marginal, marginal_scenarios, whatif
 
 from helpers import EXAMPLES, instance, record_time_limits, tiny
 from random_instances import random_instance, trap_of
-
-whatif_module = importlib.import_module("planner.whatif")  # the module: `planner.whatif` is also the function
 
 FAST: dict[str, Any] = {"time_limit": 5.0, "workers": 1, "seed": 0, "processes": 1}
 
@@ -137,7 +135,7 @@ def test_the_time_limit_bounds_the_whole_what_if(
     monkeypatch: pytest.MonkeyPatch, processes: int, shares: int
 ) -> None:
     """The base and each round of scenarios solved at once get equal shares of one time limit."""
-    given = record_time_limits(monkeypatch, "planner.whatif")
+    given = record_time_limits(monkeypatch, "planner.decisions.whatif")
     changes = ["resources.team.capacity=+1", "systems.s1.duration_days=1", "horizon_days=12"]
     inst = _two_systems()
     found = whatif(inst, changes, **{**FAST, "time_limit": 6.0, "processes": processes})
@@ -367,7 +365,7 @@ def test_an_unsettled_saving_is_said_plainly() -> None:
 
 
 def _looser(inst: Instance, one: list[str], other: list[str]) -> bool:
-    from planner.data import ProblemData
+    from planner.problem.data import ProblemData
 
     versions = [ProblemData.from_instance(apply_changes(inst, changes)) for changes in (one, other)]
     return whatif_module._looser(*versions)

@@ -13,7 +13,7 @@ from itertools import groupby
 from ortools.sat.python import cp_model
 
 from planner.cpsat.variables import LinearExpr, LineVars, SystemVars
-from planner.data import LineData, ProblemData
+from planner.problem.data import LineData, ProblemData
 
 
 class Constraints:

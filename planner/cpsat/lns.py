@@ -31,7 +31,7 @@ from ortools.sat.python import cp_model
 
 from planner.cpsat.model import RestartModel
 from planner.cpsat.solver import new_solver
-from planner.plans import Decisions
+from planner.problem.decisions import Decisions
 
 _SUBSEARCH_SECONDS = 3.0  # time limit of one neighbourhood's search
 _FIRST_TRIES = 2  # neighbourhoods without a better plan after which a patient search gives up

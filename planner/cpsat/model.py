@@ -11,8 +11,8 @@ from planner.cpsat.constraints import Constraints
 from planner.cpsat.objective import make_makespan, set_objective
 from planner.cpsat.replanning import Past
 from planner.cpsat.variables import LinearExpr, LineVars, SystemVars, make_line_vars, make_system_vars
-from planner.data import ProblemData
-from planner.plans import Decisions
+from planner.problem.data import ProblemData
+from planner.problem.decisions import Decisions
 
 
 class RestartModel:

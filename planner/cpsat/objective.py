@@ -5,7 +5,7 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from planner.cpsat.variables import LinearExpr, LineVars
-from planner.data import ProblemData
+from planner.problem.data import ProblemData
 
 
 def set_objective(

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from planner.cpsat.variables import LinearExpr, LineVars
-from planner.data import ProblemData
-from planner.plans import Decisions
+from planner.problem.data import ProblemData
+from planner.problem.decisions import Decisions
 
 if TYPE_CHECKING:
     from planner.cpsat.model import RestartModel
@@ -90,7 +90,7 @@ def _freeze_restart(built: RestartModel, i: int, lv: LineVars, plan: Decisions, 
 def _freeze_production(built: RestartModel, i: int, lv: LineVars, plan: Decisions, today: int) -> None:
     """Shifts and units before `today` as the plan had them (none for a line modelled by its restart)."""
     if lv.timeless:
-        return  # its rows before today are copied from the old plan (`planner.replan`)
+        return  # its rows before today are copied from the old plan (`planner.decisions.replan`)
     model = built.model
     for t in range(min(today, built.data.horizon)):
         shifts, units = plan.shifts.get((i, t), 0), plan.units.get((i, t), 0)

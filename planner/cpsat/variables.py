@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from planner.data import LineData, ProblemData
+from planner.problem.data import LineData, ProblemData
 
 # Plain ints and CP-SAT expressions mix freely; ortools' own alias also admits
 # numpy integers, which its operator stubs then reject.

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from planner.cpsat import RestartModel
-from planner.data import ProblemData
-from planner.psplib import from_psplib
+from planner.formats.psplib import from_psplib
+from planner.problem.data import ProblemData
 
 from helpers import solve_checked, tiny
 

@@ -12,12 +12,12 @@ from test_examples import OPTIMA
 
 from planner.cpsat import Decisions, RestartModel, decisions_from_plan
 from planner.cpsat.lns import ScheduleLns
-from planner.data import ProblemData
-from planner.files import load_instance
-from planner.greedy import greedy
-from planner.plans import build_plan
-from planner.portfolio import Portfolio, SearchProgress
-from planner.schema import Instance
+from planner.formats.read import load_instance
+from planner.formats.schema import Instance
+from planner.problem.data import ProblemData
+from planner.problem.decisions import build_plan
+from planner.search.greedy import greedy
+from planner.search.portfolio import Portfolio, SearchProgress
 from planner.solve import Progress, solve
 from planner.verify import verify
 
@@ -207,9 +207,9 @@ def test_highs_is_not_run_in_process_on_a_model_too_large_for_it_to_keep_time(
 ) -> None:
     """On xl-s1 HiGHS' root overran an 80 s limit by five minutes: neither polish nor MIP runs there."""
     too_large, start, checked = _portfolio_recording_checks("small-s2")
-    monkeypatch.setattr("planner.portfolio.MIP_SECONDS", 0.0)
+    monkeypatch.setattr("planner.search.portfolio.MIP_SECONDS", 0.0)
     monkeypatch.setattr(
-        "planner.portfolio.HIGHS_CONSTRAINTS", len(too_large.built.model.proto.constraints) - 1
+        "planner.search.portfolio.HIGHS_CONSTRAINTS", len(too_large.built.model.proto.constraints) - 1
     )
     assert too_large._polish(start, time.perf_counter() + 20) == (start, False)
     assert too_large._mip(start, time.perf_counter() + 20) == start
@@ -230,7 +230,7 @@ def test_the_mip_alongside_returns_checked_plans_and_its_bound_proves_the_optimu
         checked.append(verify(instance, build_plan(instance, data, decisions, "feasible", 0)).ok)
         return checked[-1]
 
-    monkeypatch.setattr("planner.portfolio.MIP_SECONDS", 0.0)
+    monkeypatch.setattr("planner.search.portfolio.MIP_SECONDS", 0.0)
     progress = SearchProgress(0.0, built=built)
     portfolio = Portfolio(built, ScheduleLns(built), progress, cp_model.CpSolver(), 2, 0, False, check)
     found = portfolio._mip(start, time.perf_counter() + 60)
@@ -287,7 +287,7 @@ def test_highs_is_told_to_stop_once_the_whole_search_beside_it_has_ended(
         return planner.mip.MipOutcome("unknown", None, None, 0.0, 0.0)
 
     monkeypatch.setattr(planner.mip, "solve_mip", recorded)
-    monkeypatch.setattr("planner.portfolio.MIP_SECONDS", 0.0)
+    monkeypatch.setattr("planner.search.portfolio.MIP_SECONDS", 0.0)
     progress = SearchProgress(0.0, built=built)
     lns = ScheduleLns(built)
     portfolio = Portfolio(built, lns, progress, cp_model.CpSolver(), 2, 0, False, lambda d: True)

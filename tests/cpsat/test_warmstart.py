@@ -6,7 +6,7 @@ import pytest
 from ortools.sat.python import cp_model
 
 from planner.cpsat import RestartModel, decisions_from_plan
-from planner.data import ProblemData
+from planner.problem.data import ProblemData
 from planner.solve import solve
 from planner.verify import verify
 

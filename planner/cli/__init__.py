@@ -1,0 +1,1 @@
+"""The `restart-planner` command line: commands, their errors, progress and summary."""
