@@ -20,14 +20,8 @@ import pytest
 from planner.formats.psplib import from_psplib, known_bounds
 from planner.formats.read import load_instance
 from planner.formats.schema import Instance
-from planner.mip import (
-    MipListener,
-    MipOutcome,
-    _best_serial_plan,
-    _serial_plan,
-    solve_mip,
-    solve_production,
-)
+from planner.mip import MipListener, MipOutcome, solve_mip, solve_production
+from planner.mip.serial import best_serial_plan, serial_plan
 from planner.problem.data import ProblemData
 from planner.problem.decisions import Decisions, build_plan, decisions_from_plan
 from planner.search.greedy import greedy
@@ -144,7 +138,7 @@ def test_serial_plan_passes_the_checker(seed: int) -> None:
     """The plans that cut the makespan model's horizon are plans, with or without noise."""
     instance = random_instance(seed, objective="makespan")
     data = ProblemData.from_instance(instance)
-    for found in (_serial_plan(data), _serial_plan(data, Random(seed))):
+    for found in (serial_plan(data), serial_plan(data, Random(seed))):
         if found is None:
             continue  # it may get stuck; the model is then solved over the whole horizon
         plan = build_plan(instance, data, found, "feasible", 0)
@@ -155,7 +149,7 @@ def test_serial_plan_passes_the_checker(seed: int) -> None:
 def test_serial_plan_of_a_j30_instance_passes_the_checker() -> None:
     instance = from_psplib(PSPLIB / "j30" / "j305_3.sm")
     data = ProblemData.from_instance(instance)
-    found = _best_serial_plan(data, seed=0)
+    found = best_serial_plan(data, seed=0)
     assert found is not None
     report = verify(instance, build_plan(instance, data, found, "feasible", 0))
     assert report.ok, report.summary()

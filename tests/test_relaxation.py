@@ -17,7 +17,8 @@ import pytest
 
 import planner.search.portfolio as portfolio
 from planner.formats.read import load_instance
-from planner.mip import _Formulation, lp_bound
+from planner.mip import lp_bound
+from planner.mip.formulation import Formulation
 from planner.problem.data import ProblemData
 from planner.solve import solve
 from planner.verify import verify
@@ -63,8 +64,8 @@ def test_lp_bound_of_each_example_is_at_most_its_stated_optimum(name: str) -> No
     assert bound <= OPTIMA[name]
 
 
-def _lp_of(name: str) -> tuple[_Formulation, highspy.Highs]:
-    formulation = _Formulation(ProblemData.from_instance(load_instance(EXAMPLES / name)))
+def _lp_of(name: str) -> tuple[Formulation, highspy.Highs]:
+    formulation = Formulation(ProblemData.from_instance(load_instance(EXAMPLES / name)))
     lp = formulation.program.lp()
     lp.integrality_ = [highspy.HighsVarType.kContinuous] * lp.num_col_
     highs = highspy.Highs()  # type: ignore[no-untyped-call]
