@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from ortools.sat.python import cp_model
 
-from planner.cpsat import RestartModel, decisions_from_plan
+from planner.cpsat import RestartModel, decisions_from_plan, replanning
 from planner.decisions.changes import apply_changes
 from planner.decisions.replan import Replan, from_today, replan
 from planner.errors import InstanceError
@@ -70,7 +70,7 @@ def test_the_frozen_model_keeps_the_old_plan_feasible(seed: int) -> None:
     decisions = decisions_from_plan(data, old)
     for today in sorted({0, 1, data.horizon // 2, data.horizon}):
         built = RestartModel(data)
-        built.freeze(decisions, today)
+        replanning.freeze(built, decisions, today)
         built.warmstart(decisions)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
@@ -267,8 +267,8 @@ def test_second_stage_puts_back_what_the_value_did_not_need_to_move() -> None:
     best = solve_checked(inst, time_limit=5).plan  # A first, email not cleared
     data = ProblemData.from_instance(inst)
     built = RestartModel(data)
-    built.freeze(decisions_from_plan(data, old), 0)
-    changes = built.minimize_changes(decisions_from_plan(data, old), 380)
+    replanning.freeze(built, decisions_from_plan(data, old), 0)
+    changes = replanning.minimize_changes(built, decisions_from_plan(data, old), 380)
     built.warmstart(decisions_from_plan(data, best))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1

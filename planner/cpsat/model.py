@@ -6,11 +6,10 @@ from collections.abc import Callable, Collection, Iterator
 
 from ortools.sat.python import cp_model
 
-from planner.cpsat import replanning
 from planner.cpsat.constraints import Constraints
 from planner.cpsat.objective import make_makespan, set_objective
-from planner.cpsat.replanning import Past
-from planner.cpsat.variables import LinearExpr, LineVars, SystemVars, make_line_vars, make_system_vars
+from planner.cpsat.variables import LineVars, SystemVars, make_line_vars, make_system_vars
+from planner.problem import usage
 from planner.problem.data import ProblemData
 from planner.problem.decisions import Decisions
 
@@ -43,23 +42,6 @@ class RestartModel:
         self.idle_days = constraints.idle_days
         self.objective = set_objective(self.model, data, self.lines, makespan)
         self._saved_domains: dict[int, list[int]] = {}  # variable index -> its domain before `fix`
-
-    def freeze(self, plan: Decisions, today: int) -> Past:
-        """Re-planning: keep what `plan` did before `today`; begin nothing new before it."""
-        return replanning.freeze(self, plan, today)
-
-    def minimize_changes(self, plan: Decisions, best: int) -> LinearExpr:
-        """Re-planning, second stage: objective at most `best`, fewest changes from `plan`."""
-        changes = replanning.count_changes(self, plan)
-        self.model.add(self.objective <= best)
-        self.model.minimize(changes)
-        return changes
-
-    def minimize_weighted_changes(self, plan: Decisions, weight: int) -> LinearExpr:
-        """Re-planning: minimise objective + `weight` x changes from `plan` (weight in objective units)."""
-        changes = replanning.count_changes(self, plan)
-        self.model.minimize(self.objective + weight * changes)
-        return changes
 
     def restart_is_free(self, i: int) -> bool:
         """Is the restart day of line i a decision (not fixed by the instance)?"""
@@ -179,18 +161,14 @@ class RestartModel:
             for m, per_unit in line.inputs.items():
                 if m in flow:
                     flow[m][t] -= per_unit * made
+        ends = usage.ends(data, plan.systems)
         stocks = {}
         for m in materials:
             material = data.materials[m]
-            gate = material.ordering_system
-            open_from = 0  # the first day deliveries may come, counting the lead time
-            if gate is not None:
-                chosen = None if data.systems[gate].cleared else plan.systems.get(gate)
-                done = 0 if data.systems[gate].cleared else (data.horizon if chosen is None else chosen[2])
-                open_from = done + material.lead_days
+            delivered = usage.delivered(material, ends)
             stock, days = material.on_hand, []
             for t in range(data.horizon):
-                stock += flow[m][t] + (material.supply[t] if t >= open_from else 0)
+                stock += flow[m][t] + delivered[t]
                 days.append(stock)
             stocks[m] = days
         return stocks

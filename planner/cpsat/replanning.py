@@ -101,6 +101,38 @@ def _freeze_production(built: RestartModel, i: int, lv: LineVars, plan: Decision
             model.add_bool_or([])
 
 
+def minimize_changes(built: RestartModel, plan: Decisions, best: int) -> LinearExpr:
+    """Re-planning, second stage: objective at most `best`, fewest changes from `plan`."""
+    changes = count_changes(built, plan)
+    built.model.add(built.objective <= best)
+    built.model.minimize(changes)
+    return changes
+
+
+def minimize_weighted_changes(built: RestartModel, plan: Decisions, weight: int) -> LinearExpr:
+    """Re-planning: minimise objective + `weight` x changes from `plan` (weight in objective units)."""
+    changes = count_changes(built, plan)
+    built.model.minimize(built.objective + weight * changes)
+    return changes
+
+
+def minimize_schedule_alone(built: RestartModel, today: int) -> None:
+    """Re-planning's bridge: nothing made from `today` on; restart lines and clear systems early.
+
+    What is left — clearances, restarts, commissioning and one staffed shift a
+    working day — CP-SAT solves at once. Clearing early every system still to
+    clear opens the supply that production will need once it is fixed to this
+    schedule (`RestartModel.fix`).
+    """
+    for lv in built.lines:
+        for t, units in lv.units.items():
+            if t >= today:
+                built.model.add(units == 0)
+    horizon = built.data.horizon
+    late = [horizon * (1 - sv.present) + sv.end for sv in built.systems.values()]
+    built.model.minimize(sum(lv.restart for lv in built.lines) + sum(late))
+
+
 def count_changes(built: RestartModel, plan: Decisions) -> LinearExpr:
     """The number of clearance starts and restart days that differ from `plan`.
 

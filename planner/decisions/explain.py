@@ -53,7 +53,9 @@ from planner.errors import InstanceError
 from planner.formats import money
 from planner.formats.read import parse_instance
 from planner.formats.schema import Instance, Plan, Status, ValueUnit
+from planner.problem import usage
 from planner.problem.data import ProblemData, weekday_of_day0
+from planner.problem.decisions import decisions_from_plan
 from planner.search.budget import Budget
 from planner.solve import rebase, solve
 from planner.verify import verify
@@ -455,23 +457,15 @@ class _PlanView:
     def __init__(self, data: ProblemData, plan: Plan) -> None:
         self.data = data
         horizon = data.horizon
-        sys_index = {s.id: k for k, s in enumerate(data.systems)}
-        line_index = {ln.id: i for i, ln in enumerate(data.lines)}
-        self.mode: dict[int, int] = {}
-        self.start: dict[int, int] = {}
-        self.end: dict[int, int] = {k: 0 for k, s in enumerate(data.systems) if s.cleared}
-        for row in plan.systems:
-            k = sys_index[row.id]
-            if row.mode is not None and row.start_day is not None and row.end_day is not None:
-                self.mode[k], self.start[k], self.end[k] = row.mode, row.start_day, row.end_day
-        self.restart: list[int | None] = [None] * len(data.lines)
-        for pl in plan.lines:
-            self.restart[line_index[pl.id]] = pl.restart_day
-        self.shifts: dict[tuple[int, int], int] = {}
-        self.units: dict[tuple[int, int], int] = {}
-        for p in plan.production:
-            i = line_index[p.line]
-            self.shifts[i, p.day], self.units[i, p.day] = p.shifts, p.units
+        decisions = decisions_from_plan(data, plan)
+        chosen = {k: c for k, c in decisions.systems.items() if c is not None}
+        self.chosen = chosen
+        self.mode: dict[int, int] = {k: c[0] for k, c in chosen.items()}
+        self.start: dict[int, int] = {k: c[1] for k, c in chosen.items()}
+        self.end: dict[int, int] = usage.ends(data, chosen)
+        self.restart: list[int | None] = decisions.restarts
+        self.shifts: dict[tuple[int, int], int] = decisions.shifts
+        self.units: dict[tuple[int, int], int] = decisions.units
         self.resource_use = self._resource_use(horizon)
         # Who uses and who makes each material: the stock of each day is summed over these alone.
         self._consumers: list[list[tuple[int, int]]] = [[] for _ in data.materials]
@@ -485,32 +479,19 @@ class _PlanView:
     def _resource_use(self, horizon: int) -> list[list[list[tuple[str, int]]]]:
         """Per resource and day: (activity, amount) in progress."""
         use: list[list[list[tuple[str, int]]]] = [[[] for _ in range(horizon)] for _ in self.data.resources]
-
-        def occupy(label: str, first: int, days: int, demand: dict[int, int]) -> None:
-            for t in range(max(first, 0), min(first + days, horizon)):
-                for q, amount in demand.items():
+        for hold in usage.holds(self.data, self.chosen, self.restart):
+            if hold.activity == "clearance":
+                label = self.data.systems[hold.index].id
+            else:
+                label = _commissioning(self.data.lines[hold.index].id)
+            for t in range(max(hold.first, 0), min(hold.last, horizon)):
+                for q, amount in hold.demand.items():
                     use[q][t].append((label, amount))
-
-        for k, start in self.start.items():
-            mode = self.data.systems[k].modes[self.mode[k]]
-            occupy(self.data.systems[k].id, start, mode.duration, mode.demand)
-        for i, line in enumerate(self.data.lines):
-            r = self.restart[i]
-            if r is not None and r >= 0 and line.commissioning_days > 0:
-                c = line.commissioning_days
-                occupy(_commissioning(line.id), r - c, c, line.commissioning_demand)
         return use
 
     def delivered(self, m: int) -> list[int]:
         """Units of material m delivered on each day under the plan's clearances."""
-        material = self.data.materials[m]
-        gate = 0
-        if material.ordering_system is not None:
-            end = self.end.get(material.ordering_system)
-            if end is None:
-                return [0] * self.data.horizon
-            gate = end + material.lead_days
-        return [q if t >= gate else 0 for t, q in enumerate(material.supply)]
+        return usage.delivered(self.data.materials[m], self.end)
 
     def _available(self, m: int) -> list[int]:
         """Per day t: stock(m, t-1) + delivered(m, t), before anything is used that day."""
@@ -882,10 +863,10 @@ class _Reader:
             return first, supplier, None
         k = md.ordering_system
         sid = self.data.systems[k].id
-        end = self.view.end.get(k)
-        if end is None:
+        gate = usage.gate(md, self.view.end)
+        if gate is None:
             return None, f"ordering system {sid} not cleared", k
-        gate = end + md.lead_days
+        end = self.view.end[k]
         if first is None or first > gate:
             return first, supplier, None
         return gate, f"ordering system {sid} cleared day {end} + lead {md.lead_days}", k

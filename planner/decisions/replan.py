@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from planner.cpsat import replanning
 from planner.cpsat.model import RestartModel
 from planner.cpsat.replanning import Past
 from planner.errors import InstanceError, SolveError
@@ -41,6 +42,7 @@ from planner.formats.schema import (
     Status,
     SupplyChange,
 )
+from planner.problem import usage
 from planner.problem.data import ProblemData
 from planner.problem.decisions import Decisions, build_plan, decisions_from_plan
 from planner.solve import Result, Search, rebase, search
@@ -202,7 +204,7 @@ def replan(
     if conflicts:
         return context.without_plan("infeasible", conflicts, started)
     built = RestartModel(data)
-    built.freeze(old, today)
+    replanning.freeze(built, old, today)
     fallback = rebase(changed, old_plan)
     if fallback is not None:
         fallback = context.keep_past(fallback)
@@ -244,16 +246,8 @@ def _bridge(
     The result is a complete, feasible hint for the real search.
     """
     built = RestartModel(data)
-    built.freeze(old, today)
-    for lv in built.lines:
-        for t, units in lv.units.items():
-            if t >= today:
-                built.model.add(units == 0)
-    # Restart early, and clear early every system still to clear: ordering systems
-    # open the supply that the production stage will need.
-    horizon = data.horizon
-    late = [horizon * (1 - sv.present) + sv.end for sv in built.systems.values()]
-    built.model.minimize(sum(lv.restart for lv in built.lines) + sum(late))
+    replanning.freeze(built, old, today)
+    replanning.minimize_schedule_alone(built, today)
     built.warmstart(old)
     schedule = search(built, time_limit=time_limit / 2, workers=workers, seed=seed).decisions
     if schedule is None:
@@ -261,27 +255,11 @@ def _bridge(
     # Then production for that schedule, under the real objective: clearances and
     # restarts fixed, what is left is close to a linear program and solves fast.
     built = RestartModel(data)
-    built.freeze(old, today)
-    _fix_schedule(built, schedule)
+    replanning.freeze(built, old, today)
+    built.fix(schedule)
     built.warmstart(schedule)
     produced = search(built, time_limit=time_limit / 2, workers=workers, seed=seed).decisions
     return produced or schedule
-
-
-def _fix_schedule(built: RestartModel, plan: Decisions) -> None:
-    """Fix every clearance (cleared or not, mode, start) and restart day of `built` to `plan`'s."""
-    model = built.model
-    for s, sv in built.systems.items():
-        chosen = plan.systems.get(s)
-        model.add(sv.present == (chosen is not None))
-        if chosen is not None:
-            model.add(sv.modes[chosen[0]] == 1)
-            model.add(sv.start == chosen[1])
-    for i, lv in enumerate(built.lines):
-        restart = plan.restarts[i]
-        model.add(lv.restarted == (restart is not None))
-        if restart is not None:
-            model.add(lv.restart == restart)
 
 
 def _apply(instance: Instance, changes: Sequence[str], today: int) -> Instance:
@@ -411,23 +389,21 @@ def _past_conflicts(instance: Instance, old_plan: Plan, today: int) -> list[str]
 def _work_under_way(data: ProblemData, old: Decisions, past: Past) -> list[str]:
     """Days from `today` on where the frozen clearances and commissioning alone exceed a capacity."""
     use: dict[tuple[int, int], list[tuple[str, int]]] = {}  # (resource, day) -> (activity, amount)
-
-    def occupy(activity: str, first: int, days: int, demand: dict[int, int]) -> None:
-        for t in range(max(first, past.today), min(first + days, data.horizon)):
-            for r, amount in demand.items():
+    # A mode the system no longer has (the old plan of a changed instance) holds nothing here.
+    frozen = {
+        s: chosen
+        for s in sorted(past.systems)
+        if (chosen := old.systems.get(s)) is not None and 0 <= chosen[0] < len(data.systems[s].modes)
+    }
+    restarts = [r if i in past.lines else None for i, r in enumerate(old.restarts)]
+    for hold in usage.holds(data, frozen, restarts):
+        if hold.activity == "clearance":
+            activity = data.systems[hold.index].id
+        else:
+            activity = f"commissioning of line {data.lines[hold.index].id}"
+        for t in range(max(hold.first, past.today), min(hold.last, data.horizon)):
+            for r, amount in hold.demand.items():
                 use.setdefault((r, t), []).append((activity, amount))
-
-    for s in sorted(past.systems):
-        chosen = old.systems.get(s)
-        modes = data.systems[s].modes
-        if chosen is not None and 0 <= chosen[0] < len(modes):
-            mode = modes[chosen[0]]
-            occupy(data.systems[s].id, chosen[1], mode.duration, mode.demand)
-    for i in sorted(past.lines):
-        line, restart = data.lines[i], old.restarts[i]
-        if restart is not None and not line.running_before_day0:
-            days = line.commissioning_days
-            occupy(f"commissioning of line {line.id}", restart - days, days, line.commissioning_demand)
     found = []
     for (r, t), parts in sorted(use.items(), key=lambda item: (item[0][1], item[0][0])):
         need, capacity = sum(amount for _, amount in parts), data.resources[r].capacity[t]
@@ -503,9 +479,9 @@ class _Context:
     ) -> Search:
         """Fewest changes at the best value (or the weighted trade), hinted with the best plan."""
         if self.stability is None:
-            built.minimize_changes(self.old, _value(best))
+            replanning.minimize_changes(built, self.old, _value(best))
         else:
-            built.minimize_weighted_changes(self.old, self.stability)
+            replanning.minimize_weighted_changes(built, self.old, self.stability)
         built.warmstart(decisions_from_plan(self.data, best))
         return search(built, time_limit=time_limit, workers=workers, seed=seed, log=log)
 

@@ -22,9 +22,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.formats.schema import Instance, Material, Plan
+from planner.formats.schema import Instance, Plan
 from planner.formats.write import write_atomically
-from planner.problem.data import step_function
+from planner.problem import usage
+from planner.problem.data import ProblemData, step_function
+from planner.problem.decisions import decisions_from_plan
 
 COLUMNS: dict[str, list[str]] = {
     "restarts": ["line", "restart_day"],
@@ -111,28 +113,12 @@ def stock_table(instance: Instance, plan: Plan, production: pd.DataFrame) -> pd.
 
 def _delivered(instance: Instance, plan: Plan) -> pd.DataFrame:
     """material, day, delivered: every material and day of the horizon."""
-    ends = {s.id: s.end_day for s in plan.systems}  # 0 for a system cleared before day 0
+    data = ProblemData.from_instance(instance)
+    ends = usage.ends(data, decisions_from_plan(data, plan).systems)
     rows = []
-    for material in instance.materials:
-        amounts = _deliveries(material, ends, instance.horizon_days)
-        rows += [(material.id, day, amount) for day, amount in enumerate(amounts)]
+    for material in data.materials:
+        rows += [(material.id, day, amount) for day, amount in enumerate(usage.delivered(material, ends))]
     return pd.DataFrame(rows, columns=["material", "day", "delivered"])
-
-
-def _deliveries(material: Material, ends: dict[str, int | None], horizon: int) -> list[int]:
-    """Units delivered each day: the rate in force once the supplier is back and the
-    ordering system is cleared, plus lead_days (none if it never is)."""
-    supply = material.supply
-    if supply is None:
-        return [0] * horizon
-    rates = step_function(supply.per_day, [(c.day, c.per_day) for c in supply.changes], horizon)
-    first = supply.from_day
-    if supply.ordering_system is not None:
-        end = ends.get(supply.ordering_system)
-        if end is None:
-            return [0] * horizon
-        first = max(first, end + supply.lead_days)
-    return [rate if day >= first else 0 for day, rate in enumerate(rates)]
 
 
 def _consumed(instance: Instance, production: pd.DataFrame) -> pd.Series:

@@ -48,6 +48,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from planner.formats.schema import Instance, Plan
+from planner.problem import usage
 from planner.problem.data import LineData, ModeData, ProblemData
 from planner.problem.decisions import Decisions, build_plan, figures
 from planner.search.budget import Budget
@@ -876,23 +877,11 @@ class _Outcome:
     key: tuple[int, int, int]  # the instance's objective first, then lost value and units
 
 
-def _deliveries(data: ProblemData, schedule: _Schedule, m: int) -> list[int]:
-    mat = data.materials[m]
-    if mat.ordering_system is None:
-        return mat.supply
-    if data.systems[mat.ordering_system].cleared:
-        gate = mat.lead_days
-    elif mat.ordering_system in schedule.placed:
-        gate = schedule.placed[mat.ordering_system][2] + mat.lead_days
-    else:
-        return [0] * data.horizon
-    return [q if t >= gate else 0 for t, q in enumerate(mat.supply)]
-
-
 def _produce(data: ProblemData, facts: _Facts, schedule: _Schedule, order: list[int]) -> _Outcome:
     """Shifts and units day by day: reserved shifts first, extra shifts by `order` while staff lasts."""
     lines = data.lines
-    delivered = [_deliveries(data, schedule, m) for m in range(len(data.materials))]
+    ends = usage.ends(data, schedule.placed)
+    delivered = [usage.delivered(material, ends) for material in data.materials]
     stock = [m.on_hand for m in data.materials]
     made = [0] * len(lines)
     units: dict[tuple[int, int], int] = {}

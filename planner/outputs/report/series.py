@@ -2,8 +2,11 @@
 
 Like `planner.verify`, nothing here trusts the solver: every series is
 recomputed from the instance (through `ProblemData`: calendars, step
-functions) and the plan's decisions. Each function returns a pandas DataFrame
-in long form, one row per entity and day, ready to chart or to export.
+functions; the crews a schedule holds and the delivery gate through
+`planner.problem.usage`) and the plan's decisions. Each function returns a
+pandas DataFrame in long form, one row per entity and day, ready to chart or
+to export; `data`, where given, is the instance's `ProblemData`, built once by
+`ReportData.compute`.
 
 The recovery curve counts the lines whose output is a finished good (a
 material with `value > 0`), as the objective does, so its total loss equals
@@ -19,7 +22,9 @@ from datetime import date, timedelta
 import pandas as pd
 
 from planner.formats.schema import Instance, Plan, ValueUnit
+from planner.problem import usage
 from planner.problem.data import ProblemData
+from planner.problem.decisions import decisions_from_plan
 
 TOTAL = "all plants"
 PHASES = ("commissioning", "ramp-up", "running")
@@ -56,9 +61,9 @@ class Headline:
         return None if self.start_date is None else self.start_date + timedelta(days=day)
 
 
-def headline(instance: Instance, plan: Plan) -> Headline:
+def headline(instance: Instance, plan: Plan, data: ProblemData | None = None) -> Headline:
     """Status, objective and gap, the losses against the baseline, and the day every line is back."""
-    data = ProblemData.from_instance(instance)
+    data = ProblemData.from_instance(instance) if data is None else data
     counted = _counted_lines(data)
     baseline_units = sum(data.lines[i].baseline for i in counted)
     baseline_value = sum(data.lines[i].baseline * _value(data, i) for i in counted)
@@ -108,24 +113,17 @@ def _by_line_and_day(plan: Plan, column: str, lines: list[str], horizon: int) ->
     return table.reindex(index=range(horizon), columns=lines).fillna(0).astype("int64")
 
 
-def _system_ends(instance: Instance, plan: Plan) -> dict[str, int]:
-    """The end day of every system cleared in the plan or before day 0."""
-    ends = {s.id: 0 for s in instance.systems if s.cleared}
-    ends.update({s.id: s.end_day for s in plan.systems if s.end_day is not None})
-    return ends
-
-
 # --- recovery curve ------------------------------------------------------------------------------
 
 
-def recovery_frame(instance: Instance, plan: Plan) -> pd.DataFrame:
+def recovery_frame(instance: Instance, plan: Plan, data: ProblemData | None = None) -> pd.DataFrame:
     """Daily and cumulative output against the baseline, per plant and for all plants.
 
     Columns: `plant` (a plant id, or `TOTAL`), `day`, `baseline_units`, `units`,
     `baseline_value`, `value`, and `cum_` + each of these four. The baseline of
     a line is `rate_per_shift * baseline_shifts` on each working day of its plant.
     """
-    data = ProblemData.from_instance(instance)
+    data = ProblemData.from_instance(instance) if data is None else data
     counted = _counted_lines(data)
     ids = [data.lines[i].id for i in counted]
     units = _by_line_and_day(plan, "units", ids, data.horizon)
@@ -245,37 +243,27 @@ def line_order(plan: Plan) -> list[str]:
 # --- resources, staff and stock over time --------------------------------------------------------------
 
 
-def resource_frame(instance: Instance, plan: Plan) -> pd.DataFrame:
+def resource_frame(instance: Instance, plan: Plan, data: ProblemData | None = None) -> pd.DataFrame:
     """Per resource and day: crews `used` by clearance and commissioning, and the `capacity` in force."""
-    data = ProblemData.from_instance(instance)
-    used = {r.id: [0] * data.horizon for r in instance.resources}
-
-    def occupy(first: int, end: int, demand: dict[str, int]) -> None:
-        for t in range(max(first, 0), min(end, data.horizon)):
-            for rid, amount in demand.items():
-                used[rid][t] += amount
-
-    modes = {s.id: s.mode_list for s in instance.systems}
-    for row in plan.systems:
-        if row.start_day is not None and row.end_day is not None and row.mode is not None:
-            occupy(row.start_day, row.end_day, modes[row.id][row.mode].demand)
-    restarts = {ln.id: ln.restart_day for ln in plan.lines}
-    for line in instance.lines:
-        r = restarts.get(line.id)
-        if r is not None and r >= 0 and line.commissioning is not None:
-            occupy(r - line.commissioning.days, r, line.commissioning.demand)
+    data = ProblemData.from_instance(instance) if data is None else data
+    decisions = decisions_from_plan(data, plan)
+    used = [[0] * data.horizon for _ in data.resources]
+    for hold in usage.holds(data, decisions.systems, decisions.restarts):
+        for t in range(max(hold.first, 0), min(hold.last, data.horizon)):
+            for r, amount in hold.demand.items():
+                used[r][t] += amount
     frames = [
         pd.DataFrame(
-            {"resource": res.id, "day": range(data.horizon), "used": used[res.id], "capacity": res.capacity}
+            {"resource": res.id, "day": range(data.horizon), "used": used[r], "capacity": res.capacity}
         )
-        for res in data.resources
+        for r, res in enumerate(data.resources)
     ]
     return _concat(frames, ["resource", "day", "used", "capacity"])
 
 
-def staff_frame(instance: Instance, plan: Plan) -> pd.DataFrame:
+def staff_frame(instance: Instance, plan: Plan, data: ProblemData | None = None) -> pd.DataFrame:
     """Per plant, pool and day: people `used` by the lines' shifts, and the `headcount` in force."""
-    data = ProblemData.from_instance(instance)
+    data = ProblemData.from_instance(instance) if data is None else data
     ids = [ln.id for ln in data.lines]
     shifts = _by_line_and_day(plan, "shifts", ids, data.horizon)
     frames = []
@@ -299,7 +287,7 @@ def staff_frame(instance: Instance, plan: Plan) -> pd.DataFrame:
     return _concat(frames, ["plant", "pool", "day", "used", "headcount"])
 
 
-def stock_frame(instance: Instance, plan: Plan) -> pd.DataFrame:
+def stock_frame(instance: Instance, plan: Plan, data: ProblemData | None = None) -> pd.DataFrame:
     """Per material that some line consumes, and day: `delivered`, `consumed`, `produced`, `stock`.
 
     `stock` is at the end of the day (PROBLEM.md rule 7). `binds` is true, on
@@ -307,17 +295,17 @@ def stock_frame(instance: Instance, plan: Plan) -> pd.DataFrame:
     consuming it ran below what its shifts and ramp-up allow (fewer units left
     than one more unit of that line needs): the material held production back.
     """
-    data = ProblemData.from_instance(instance)
+    data = ProblemData.from_instance(instance) if data is None else data
     ids = [ln.id for ln in data.lines]
     units = _by_line_and_day(plan, "units", ids, data.horizon)
     short = _short_lines(instance, plan, units)
-    ends = _system_ends(instance, plan)
+    ends = usage.ends(data, decisions_from_plan(data, plan).systems)
     frames = []
     for m, material in enumerate(data.materials):
         consumers = [ln for ln in data.lines if m in ln.inputs]
         if not consumers:
             continue
-        delivered = _delivered(instance, m, ends)
+        delivered = pd.Series(usage.delivered(material, ends), index=range(data.horizon), dtype="int64")
         consumed = sum((units[ln.id] * ln.inputs[m] for ln in consumers), start=_zeros(data.horizon))
         produced = sum((units[ln.id] for ln in data.lines if ln.output == m), start=_zeros(data.horizon))
         available = material.on_hand + (delivered - consumed + produced).cumsum().shift(1, fill_value=0)
@@ -342,24 +330,6 @@ def stock_frame(instance: Instance, plan: Plan) -> pd.DataFrame:
 
 def _zeros(horizon: int) -> pd.Series:
     return pd.Series(0, index=range(horizon), dtype="int64")
-
-
-def _delivered(instance: Instance, m: int, ends: dict[str, int]) -> pd.Series:
-    """Units of material m delivered each day, once its supplier and ordering system allow."""
-    material = instance.materials[m]
-    horizon = instance.horizon_days
-    supply = material.supply
-    if supply is None:
-        return _zeros(horizon)
-    gate = supply.from_day
-    if supply.ordering_system is not None:
-        if supply.ordering_system not in ends:
-            return _zeros(horizon)
-        gate = max(gate, ends[supply.ordering_system] + supply.lead_days)
-    per_day = pd.Series(supply.per_day, index=range(horizon), dtype="int64")
-    for change in sorted(supply.changes, key=lambda c: c.day):
-        per_day[per_day.index >= change.day] = change.per_day
-    return per_day.where(per_day.index >= gate, 0)
 
 
 def _short_lines(instance: Instance, plan: Plan, units: pd.DataFrame) -> pd.DataFrame:
@@ -409,10 +379,11 @@ class ReportData:
         """Every series of the report; those of a plan without a schedule are empty."""
         if not plan.has_schedule:
             plan = plan.model_copy(update={"systems": [], "lines": [], "production": []})
-        recovery = recovery_frame(instance, plan)
+        data = ProblemData.from_instance(instance)  # once, for every series that needs it
+        recovery = recovery_frame(instance, plan, data)
         present = set(recovery["plant"])
         return cls(
-            headline=headline(instance, plan),
+            headline=headline(instance, plan, data),
             horizon=instance.horizon_days,
             finished_goods=counts_finished_goods(instance),
             recovery=recovery if plan.has_schedule else recovery.iloc[0:0],
@@ -420,7 +391,7 @@ class ReportData:
             clearance=clearance_frame(instance, plan),
             restarts=restart_frame(instance, plan),
             line_order=line_order(plan),
-            resources=resource_frame(instance, plan) if plan.has_schedule else pd.DataFrame(),
-            staff=staff_frame(instance, plan) if plan.has_schedule else pd.DataFrame(),
-            stock=stock_frame(instance, plan) if plan.has_schedule else pd.DataFrame(),
+            resources=resource_frame(instance, plan, data) if plan.has_schedule else pd.DataFrame(),
+            staff=staff_frame(instance, plan, data) if plan.has_schedule else pd.DataFrame(),
+            stock=stock_frame(instance, plan, data) if plan.has_schedule else pd.DataFrame(),
         )
