@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from planner.decisions.intervals import settled
 from planner.errors import InstanceError
-from planner.formats import money
+from planner.formats import money, words
 from planner.formats.read import parse_instance
 from planner.formats.schema import Instance, Plan, Status, ValueUnit
 from planner.problem import usage
@@ -426,15 +426,6 @@ def _check_plan(instance: Instance, plan: Plan) -> None:
 # --- reading the plan ---------------------------------------------------------------------
 
 
-def _span(days: tuple[int, int]) -> str:
-    lo, hi = days
-    return f"day {lo}" if lo == hi else f"days {lo}-{hi}"
-
-
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
-
-
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
@@ -598,7 +589,7 @@ class _Reader:
             users = _unique(who for t in range(lo, last + 1) for who, _ in use[t] if who != own)
             cap = self.data.resources[q].capacity[last]
             with_whom = f" with {_names(users)}" if users else f" (capacity {cap}, needs {amount})"
-            text = f"{rid} capacity full {_span((lo, last))}{with_whom}"
+            text = f"{rid} capacity full {words.day_span(lo, last)}{with_whom}"
             if kind == "commissioning_capacity":
                 text = f"its commissioning a day earlier: {text}"
             found.append(Cause(kind, text, rid, (lo, last), users))
@@ -619,8 +610,8 @@ class _Reader:
                 continue
             if not any(self._overflows(q, a, t, own) for t in window for q, a in mode.demand.items()):
                 text = (
-                    f"mode {j} ({_days(mode.duration)}) would fit from day {start - 1}; "
-                    f"mode {chosen} ({_days(sd.modes[chosen].duration)}) was chosen"
+                    f"mode {j} ({words.days(mode.duration)}) would fit from day {start - 1}; "
+                    f"mode {chosen} ({words.days(sd.modes[chosen].duration)}) was chosen"
                 )
                 return [Cause("mode", text, sd.id, (start - 1, start - 1))]
         return []
@@ -725,7 +716,7 @@ class _Reader:
         if ln.release > day:
             found.append(Cause("release", f"release_day {ln.release}", ln.id, (ln.release, ln.release)))
         if c > day:
-            text = f"its commissioning takes {_days(c)} and cannot start before day 0"
+            text = f"its commissioning takes {words.days(c)} and cannot start before day 0"
             found.append(Cause("commissioning", text, ln.id, (0, c - 1)))
         found += self._waits_for_systems(i, day)
         for m in ln.after_lines:
@@ -751,7 +742,7 @@ class _Reader:
             if self.data.systems[k].cleared or end + c <= day:
                 continue
             sid = self.data.systems[k].id
-            then = f", then commissioning {_days(c)}" if c else ""
+            then = f", then commissioning {words.days(c)}" if c else ""
             text = f"waits for {sid} cleared day {end}{then}"
             found.append(Cause("system", text, sid, (end, end), then=self.of_system[k]))
         return found
@@ -772,7 +763,7 @@ class _Reader:
                 lo = t if plant.working[t] else lo
             users = _unique(who for who, _ in self.view.staff_use(ln.plant, pool, day, i))
             with_whom = f" (with {_names(users)})" if users else ""
-            text = f"held by staff at {plant.id}/{pool} {_span((lo, day))}{with_whom}"
+            text = f"held by staff at {plant.id}/{pool} {words.day_span(lo, day)}{with_whom}"
             found.append(Cause("staff", text, f"{plant.id}/{pool}", (lo, day), users))
         return found
 

@@ -72,6 +72,7 @@ from ortools.sat.python import cp_model
 from planner.cpsat.model import RestartModel
 from planner.cpsat.solver import new_solver
 from planner.diagnosis.structural import structural_reasons
+from planner.formats import words
 from planner.formats.read import parse_instance
 from planner.formats.schema import Instance
 from planner.problem.data import ProblemData
@@ -624,10 +625,6 @@ def _together(others: list[str]) -> str:
     return f"; not possible together with {_names(others)}"
 
 
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
-
-
 def _names(items: list[str], most: int = 4) -> str:
     if len(items) > most:
         items = [*items[:most], f"{len(items) - most} more"]
@@ -658,7 +655,7 @@ def _clause_fixed_restart(instance: Instance, g: Group) -> str:
 def _clause_fixed_start(instance: Instance, g: Group) -> str:
     sys = instance.systems[g.index]
     ways = " or ".join(
-        f"{_days(m.duration_days)}"
+        f"{words.days(m.duration_days)}"
         + (" with " + ", ".join(f"{q} of '{r}'" for r, q in m.demand.items() if q > 0) if m.demand else "")
         for m in sys.mode_list
     )

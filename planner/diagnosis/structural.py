@@ -25,6 +25,7 @@ from __future__ import annotations
 import graphlib
 from dataclasses import dataclass
 
+from planner.formats import words
 from planner.formats.schema import Instance
 from planner.problem.data import LineData, ProblemData
 
@@ -38,15 +39,6 @@ def structural_reasons(instance: Instance) -> list[str]:
     that depends on it.
     """
     return _Checks(ProblemData.from_instance(instance)).reasons()
-
-
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
-
-
-def _span(lo: int, hi: int) -> str:
-    """Days lo..hi-1 in words."""
-    return f"on day {lo}" if hi - lo == 1 else f"on days {lo}-{hi - 1}"
 
 
 @dataclass(frozen=True)
@@ -143,9 +135,9 @@ class _Checks:
         """Why no window of `duration` days within days lo..hi-1 fits `demand` (one clause)."""
         res = self.data.resources
         need = " and ".join(f"{q} of resource '{res[r].id}'" for r, q in sorted(demand.items()))
-        head = f"needs {need} for {_days(duration)}"
+        head = f"needs {need} for {words.days(duration)}"
         exact = hi - lo == duration
-        span = "in the horizon" if (lo, hi) == (0, self.horizon) else _span(lo, hi)
+        span = "in the horizon" if (lo, hi) == (0, self.horizon) else f"on {words.day_span(lo, hi - 1)}"
         for r, q in sorted(demand.items()):
             cap = res[r].capacity[lo:hi]
             if exact and min(cap) < q:
@@ -158,10 +150,11 @@ class _Checks:
                 run = run + 1 if c >= q else 0
                 best = max(best, run)
             if best < duration:
-                return f"{head} {joiner} '{res[r].id}' has {q} on at most {_days(best)} in a row {span}"
+                return f"{head} {joiner} '{res[r].id}' has {q} on at most {words.days(best)} in a row {span}"
         if exact:
             return f"{head} {joiner} its resources are not all available {span}"
-        return f"{head} {joiner} its resources are never all available for {_days(duration)} in a row {span}"
+        in_a_row = f"{words.days(duration)} in a row"
+        return f"{head} {joiner} its resources are never all available for {in_a_row} {span}"
 
     # -- earliest clearance of every system ------------------------------------
 
@@ -220,8 +213,8 @@ class _Checks:
                 if c.start is not None and c.start > c.ready:
                     notes.append(f"waits for capacity until day {c.start}")
             if len(nodes) == 1:
-                return ", ".join([*notes, f"takes {_days(c.duration)}"])
-            notes.append(_days(c.duration))
+                return ", ".join([*notes, f"takes {words.days(c.duration)}"])
+            notes.append(words.days(c.duration))
             parts.append(f"{sd.id} ({', '.join(notes)})")
         return " -> ".join(parts)
 
@@ -256,14 +249,14 @@ class _Checks:
         if line.release > 0:
             bounds.append((line.release, f"its release_day is {line.release}"))
         if c > 0:
-            bounds.append((c, f"its commissioning takes {_days(c)} and cannot start before day 0"))
+            bounds.append((c, f"its commissioning takes {words.days(c)} and cannot start before day 0"))
         blocked = False
         for s in line.systems:
             clr = self.clearance[s]
             if clr.end is None:
                 blocked = True
             elif clr.cause != "cleared":
-                then = f", then commissioning takes {_days(c)}" if c > 0 else ""
+                then = f", then commissioning takes {words.days(c)}" if c > 0 else ""
                 text = (
                     f"system '{self.data.systems[s].id}' cannot be cleared before day {clr.end} "
                     f"({self._chain(s)}){then}"
@@ -301,7 +294,9 @@ class _Checks:
             return _Restart(bound, why, day, "; ".join(waits), "", False)
 
         if bound >= horizon:
-            failure = f"the horizon of {_days(horizon)} is too short: it cannot restart before day {bound}"
+            failure = (
+                f"the horizon of {words.days(horizon)} is too short: it cannot restart before day {bound}"
+            )
             failure += f" ({why})" if why else ""
         elif staffed_from >= horizon:
             failure = (
@@ -412,14 +407,14 @@ class _Checks:
             if f + sd.min_duration > horizon:
                 takes = "its shortest mode takes" if len(sd.modes) > 1 else "it takes"
                 found.append(
-                    f"{here}: fixed_start {f} but {takes} {_days(sd.min_duration)}, so it would end on "
-                    f"day {f + sd.min_duration}, after the horizon of {_days(horizon)}"
+                    f"{here}: fixed_start {f} but {takes} {words.days(sd.min_duration)}, so it would end on "
+                    f"day {f + sd.min_duration}, after the horizon of {words.days(horizon)}"
                 )
             elif clr.end is None:
                 fails = [
                     self._demand_failure(m.demand, m.duration, f, f + m.duration, "while")
                     if f + m.duration <= horizon
-                    else f"takes {_days(m.duration)}, past the horizon of {_days(horizon)}"
+                    else f"takes {words.days(m.duration)}, past the horizon of {words.days(horizon)}"
                     for m in sd.modes
                 ]
                 found.append(f"{here}: fixed_start {f} but {self._modes_text(len(sd.modes), fails)}")
@@ -439,15 +434,15 @@ class _Checks:
             ready = f"it cannot start before day {clr.ready} ({self._ready_why(s)})" if clr.ready > 0 else ""
             text = f"{ready} and {shortest}" if ready else shortest
             return [
-                f"{here}: cannot be cleared within the horizon of {_days(horizon)}: "
-                f"{text} {_days(sd.min_duration)}{must}"
+                f"{here}: cannot be cleared within the horizon of {words.days(horizon)}: "
+                f"{text} {words.days(sd.min_duration)}{must}"
             ]
         fails = []
         for m in sd.modes:
             if clr.ready + m.duration > horizon:
                 fails.append(
-                    f"takes {_days(m.duration)} but cannot start before day {clr.ready}, "
-                    f"so it would end after the horizon of {_days(horizon)}"
+                    f"takes {words.days(m.duration)} but cannot start before day {clr.ready}, "
+                    f"so it would end after the horizon of {words.days(horizon)}"
                 )
             else:
                 fails.append(self._demand_failure(m.demand, m.duration, clr.ready, horizon))
@@ -489,7 +484,7 @@ class _Checks:
             found.append(f"{here}: fixed_restart {r} is before its release_day {line.release}")
         if c > r:
             found.append(
-                f"{here}: fixed_restart {r} but its commissioning takes {_days(c)}, which would have to "
+                f"{here}: fixed_restart {r} but its commissioning takes {words.days(c)}, which would have to "
                 "start before day 0"
             )
         late = [
@@ -499,7 +494,7 @@ class _Checks:
         ]
         if late:
             end, s = max(late)
-            then = f" and its commissioning then takes {_days(c)}" if c > 0 else ""
+            then = f" and its commissioning then takes {words.days(c)}" if c > 0 else ""
             found.append(
                 f"{here}: fixed_restart {r} but it cannot restart before day {end + c}: system "
                 f"'{self.data.systems[s].id}' cannot be cleared before day {end} ({self._chain(s)}){then}"
