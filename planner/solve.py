@@ -19,7 +19,7 @@ from planner.problem.decisions import Decisions, build_plan, decisions_from_plan
 from planner.problem.sizes import check_size
 from planner.search.budget import Budget, OutOfTime
 from planner.search.ctrl_c import stop_on_ctrl_c
-from planner.search.greedy import greedy
+from planner.search.greedy import greedy_decisions, greedy_plan
 from planner.search.portfolio import OnProgress as OnProgress  # re-exported: part of solve()'s signature
 from planner.search.portfolio import Portfolio, SearchProgress, schedule_neighbourhoods
 from planner.search.portfolio import Progress as Progress
@@ -138,23 +138,27 @@ def solve(
     """
     budget = Budget.of(time_limit)
     check_size(instance)
+    data = ProblemData.from_instance(instance)  # once: every step below reads the same
     if structural_checks:
-        reasons = structural_reasons(instance)
+        reasons = structural_reasons(instance, data)
         if reasons:
             return Result(
                 "infeasible", _empty_plan(instance, "infeasible", reasons), None, None, budget.elapsed(), 0.0
             )
     if method == "mip":
-        return _mip(instance, budget, workers, seed, log)
+        return _mip(instance, data, budget, workers, seed, log)
     if method == "greedy":
-        return _greedy_result(instance, greedy(instance, budget), budget)
-    kept = None if hint is None else rebase(instance, hint)
-    start = kept or hint
+        found = greedy_decisions(data, budget)
+        return _greedy_result(instance, None if found is None else greedy_plan(instance, data, found), budget)
+    kept = None if hint is None else rebase(instance, hint, data)
+    given = kept or hint
+    start = None if given is None else _hinted(data, given)
     if (hint is None or not follow_hint) and warmstart:
-        start = greedy(instance, budget.within(_GREEDY_SHARE * budget.seconds))
-        kept = _better_plan(kept, start)
+        start = greedy_decisions(data, budget.within(_GREEDY_SHARE * budget.seconds))
+        kept = _better_plan(kept, None if start is None else greedy_plan(instance, data, start))
     return _search(
         instance,
+        data,
         start,
         kept,
         budget,
@@ -169,16 +173,17 @@ def solve(
     )
 
 
-def rebase(instance: Instance, plan: Plan) -> Plan | None:
+def rebase(instance: Instance, plan: Plan, data: ProblemData | None = None) -> Plan | None:
     """The decisions of `plan` as a plan of `instance`, figures recomputed; None unless it verifies.
 
     This is how a plan of one version of an instance (yesterday's, the base of
     a what-if) is carried over to another: same clearances, restarts, shifts and
-    units, judged by the other version's contract.
+    units, judged by the other version's contract. `data` is `instance`'s
+    `ProblemData`, where the caller has it already.
     """
     if not plan.has_schedule:
         return None
-    data = ProblemData.from_instance(instance)
+    data = ProblemData.from_instance(instance) if data is None else data
     try:
         decisions = decisions_from_plan(data, plan)
     except KeyError:  # a system or line the instance does not have
@@ -202,12 +207,9 @@ def _greedy_result(instance: Instance, plan: Plan | None, budget: Budget) -> Res
     return Result(plan.status, plan, plan.objective.value, plan.objective.bound, elapsed, 0.0, elapsed)
 
 
-def _mip(instance: Instance, budget: Budget, workers: int, seed: int, log: bool) -> Result:
-    try:
-        from planner.mip import solve_mip
-    except ImportError as error:  # highspy is the optional `mip` extra
-        raise SolveError(f"--method mip needs HiGHS ({error}): pip install 'restart-planner[mip]'") from None
-    data = ProblemData.from_instance(instance)
+def _mip(instance: Instance, data: ProblemData, budget: Budget, workers: int, seed: int, log: bool) -> Result:
+    from planner.mip import solve_mip
+
     time_limit = budget.left()
     outcome = solve_mip(data, time_limit=time_limit, threads=workers, seed=seed, log=log)
     runtime = budget.elapsed()
@@ -238,9 +240,20 @@ _GREEDY_SHARE = 0.1
 _FINISH_SHARE = 0.25
 
 
+def _hinted(data: ProblemData, plan: Plan) -> Decisions | None:
+    """The decisions of a hint, or None: a plan of another instance may name ids this one lacks."""
+    if not plan.has_schedule:
+        return None
+    try:
+        return decisions_from_plan(data, plan)
+    except KeyError:
+        return None
+
+
 def _search(
     instance: Instance,
-    start_from: Plan | None,
+    data: ProblemData,
+    start_from: Decisions | None,
     fallback: Plan | None,
     budget: Budget,
     workers: int,
@@ -252,13 +265,12 @@ def _search(
     relaxation: bool = True,
     highs_search: bool = True,
 ) -> Result:
-    data = ProblemData.from_instance(instance)
     try:
         built = RestartModel(data, budget.check)
-        if start_from is not None and start_from.has_schedule:
-            # A plan of another instance may name ids or days this one lacks: then no warm start.
-            with contextlib.suppress(KeyError, IndexError):
-                built.warmstart(decisions_from_plan(data, start_from), budget.check)
+        if start_from is not None:
+            # A hint of another instance may hold days this one lacks: then no warm start.
+            with contextlib.suppress(IndexError):
+                built.warmstart(start_from, budget.check)
         # CP-SAT's own search starts from its hint, the neighbourhoods from the best verified plan
         # known (the same plan, unless a hint is kept but not followed).
         start = None if fallback is None else decisions_from_plan(data, fallback)

@@ -161,7 +161,7 @@ def test_ctrl_c_before_the_search_writes_nothing_and_exits_130(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(sys.modules["planner.solve"], "greedy", interrupted)
+    monkeypatch.setattr(sys.modules["planner.solve"], "greedy_decisions", interrupted)
     out = tmp_path / "plan.json"
     result = CliRunner().invoke(main, ["solve", str(EXAMPLE), "-o", str(out), "--workers", "1"])
     assert result.exit_code == 130

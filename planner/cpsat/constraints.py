@@ -7,7 +7,7 @@ checker's violation codes in `planner.verify`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import groupby
 
 from ortools.sat.python import cp_model
@@ -76,38 +76,21 @@ class Constraints:
         """C2: clearance and commissioning demand within the capacity in force each day.
 
         A time-varying capacity is a cumulative at the peak capacity plus fixed
-        "blocking" intervals that take up the difference where it is lower.
+        "blocking" intervals that take up the difference where it is lower
+        (`profile_blocks`).
         """
-        model = self.model
         for r, resource in enumerate(self.data.resources):
-            intervals: list[cp_model.IntervalVar] = []
-            demands: list[int] = []
-            for s, sv in self.systems.items():
-                for mode, interval in zip(self.data.systems[s].modes, sv.intervals, strict=True):
-                    if mode.demand.get(r, 0) > 0 and mode.duration > 0:
-                        intervals.append(interval)
-                        demands.append(mode.demand[r])
-            for line, lv in zip(self.data.lines, self.lines, strict=True):
-                if lv.commissioning is not None and line.commissioning_demand.get(r, 0) > 0:
-                    intervals.append(lv.commissioning)
-                    demands.append(line.commissioning_demand[r])
+            intervals, demands = resource_users(self.data, self.systems, self.lines, r)
             if not intervals:
                 continue
-            peak = max(resource.capacity)
-            day = 0
-            for capacity, run in groupby(resource.capacity):
-                length = len(list(run))
-                if capacity < peak:
-                    intervals.append(
-                        model.new_fixed_size_interval_var(day, length, f"blocked[{resource.id},{day}]")
-                    )
-                    demands.append(peak - capacity)
-                day += length
+            peak, blocks, taken = profile_blocks(self.model, resource.capacity, resource.id)
+            intervals += blocks
+            demands += taken
             tail = self._tail(min(resource.capacity))
             if tail is not None:
                 intervals.append(tail)
                 demands.append(min(resource.capacity))
-            model.add_cumulative(intervals, demands, peak)
+            self.model.add_cumulative(intervals, demands, peak)
 
     def _tail(self, capacity: int) -> cp_model.IntervalVar | None:
         """Redundant: under `makespan`, no work after the last restart, when that holds.
@@ -215,19 +198,10 @@ class Constraints:
     def _c6_staff(self) -> None:
         """C6: per plant, pool and day, crew x shifts of its lines within the headcount."""
         for p, plant in enumerate(self.data.plants):
-            members = [
-                (line, lv) for line, lv in zip(self.data.lines, self.lines, strict=True) if line.plant == p
-            ]
             for pool, headcount in plant.staff.items():
-                crews = [(line.crew[pool], lv) for line, lv in members if pool in line.crew]
-                if not crews:
-                    continue
                 self.check()
-                for t in range(self.data.horizon):
-                    if not plant.working[t]:
-                        continue
-                    need = [people * lv.shifts[t] for people, lv in crews]
-                    self.model.add(sum(need) <= headcount[t])
+                for t, need in crews_by_day(self.data, self.lines, p, pool):
+                    self.model.add(need <= headcount[t])
 
     # -- C7 -------------------------------------------------------------------
 
@@ -286,3 +260,63 @@ class Constraints:
             self.model.add(sv.end <= day).only_enforce_if(lit)
             sv.done_by[day] = lit
         return sv.done_by[day]
+
+
+# -- shared with the assumptions of `planner.diagnosis.conflicts` ----------------
+
+
+def resource_users(
+    data: ProblemData, systems: dict[int, SystemVars], lines: list[LineVars], r: int
+) -> tuple[list[cp_model.IntervalVar], list[int]]:
+    """The intervals that hold resource r (clearance modes, commissioning) and what each holds (C2)."""
+    intervals: list[cp_model.IntervalVar] = []
+    demands: list[int] = []
+    for s, sv in systems.items():
+        for mode, interval in zip(data.systems[s].modes, sv.intervals, strict=True):
+            if mode.demand.get(r, 0) > 0 and mode.duration > 0:
+                intervals.append(interval)
+                demands.append(mode.demand[r])
+    for line, lv in zip(data.lines, lines, strict=True):
+        if lv.commissioning is not None and line.commissioning_demand.get(r, 0) > 0:
+            intervals.append(lv.commissioning)
+            demands.append(line.commissioning_demand[r])
+    return intervals, demands
+
+
+def profile_blocks(
+    model: cp_model.CpModel, capacity: list[int], name: str
+) -> tuple[int, list[cp_model.IntervalVar], list[int]]:
+    """A capacity profile as a cumulative's capacity: its peak, and fixed intervals taking the rest.
+
+    Where the capacity in force is below the peak, a fixed interval over that
+    run of days takes up the difference, so a cumulative at the peak keeps
+    the profile.
+    """
+    peak = max(capacity)
+    blocks: list[cp_model.IntervalVar] = []
+    taken: list[int] = []
+    day = 0
+    for level, run in groupby(capacity):
+        length = len(list(run))
+        if level < peak:
+            blocks.append(model.new_fixed_size_interval_var(day, length, f"blocked[{name},{day}]"))
+            taken.append(peak - level)
+        day += length
+    return peak, blocks, taken
+
+
+def crews_by_day(
+    data: ProblemData, lines: list[LineVars], p: int, pool: str
+) -> Iterator[tuple[int, LinearExpr]]:
+    """Per working day of plant p: the people of `pool` its lines' shifts take (C6)."""
+    crews = [
+        (line.crew[pool], lv)
+        for line, lv in zip(data.lines, lines, strict=True)
+        if line.plant == p and pool in line.crew
+    ]
+    if not crews:
+        return
+    working = data.plants[p].working
+    for t in range(data.horizon):
+        if working[t]:
+            yield t, sum(people * lv.shifts[t] for people, lv in crews)

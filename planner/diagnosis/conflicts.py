@@ -69,6 +69,7 @@ from typing import Any, Literal
 
 from ortools.sat.python import cp_model
 
+from planner.cpsat.constraints import crews_by_day, profile_blocks, resource_users
 from planner.cpsat.model import RestartModel
 from planner.cpsat.solver import new_solver
 from planner.diagnosis.structural import structural_reasons
@@ -796,41 +797,17 @@ def _assume(built: RestartModel, instance: Instance, g: Group) -> cp_model.IntVa
 
 def _assume_capacity(built: RestartModel, instance: Instance, g: Group, lit: cp_model.IntVar) -> None:
     """The file's capacity profile plus a slack, in a second cumulative; the literal pins the slack to 0."""
-    model, data = built.model, built.data
     capacity = ProblemData.from_instance(instance).resources[g.index].capacity
-    intervals: list[cp_model.IntervalVar] = []
-    demands: list[int] = []
-    for s, sv in built.systems.items():
-        for mode, interval in zip(data.systems[s].modes, sv.intervals, strict=True):
-            if mode.demand.get(g.index, 0) > 0 and mode.duration > 0:
-                intervals.append(interval)
-                demands.append(mode.demand[g.index])
-    for line, lv in zip(data.lines, built.lines, strict=True):
-        if lv.commissioning is not None and line.commissioning_demand.get(g.index, 0) > 0:
-            intervals.append(lv.commissioning)
-            demands.append(line.commissioning_demand[g.index])
-    peak, day = max(capacity), 0
-    for level, run in groupby(capacity):
-        length = len(list(run))
-        if level < peak:
-            intervals.append(model.new_fixed_size_interval_var(day, length, f"blocked[{g.place},{day}]"))
-            demands.append(peak - level)
-        day += length
-    slack = model.new_int_var(0, g.target, f"slack[{g.place}]")
-    model.add(slack == 0).only_enforce_if(lit)
-    model.add_cumulative(intervals, demands, peak + slack)
+    intervals, demands = resource_users(built.data, built.systems, built.lines, g.index)
+    peak, blocks, taken = profile_blocks(built.model, capacity, g.place)
+    slack = built.model.new_int_var(0, g.target, f"slack[{g.place}]")
+    built.model.add(slack == 0).only_enforce_if(lit)
+    built.model.add_cumulative(intervals + blocks, demands + taken, peak + slack)
 
 
 def _assume_staff(built: RestartModel, instance: Instance, g: Group, lit: cp_model.IntVar) -> None:
     """Each working day's crews within the file's headcount, under the literal."""
-    data = ProblemData.from_instance(instance)
-    headcount = data.plants[g.index].staff[g.pool]
-    horizon = min(len(headcount), built.data.horizon)
-    for t in range(horizon):
-        crews = [
-            line.crew[g.pool] * lv.shifts[t]
-            for line, lv in zip(built.data.lines, built.lines, strict=True)
-            if line.plant == g.index and g.pool in line.crew and t in lv.shifts
-        ]
-        if crews:
-            built.model.add(sum(crews) <= headcount[t]).only_enforce_if(lit)
+    headcount = ProblemData.from_instance(instance).plants[g.index].staff[g.pool]
+    for t, need in crews_by_day(built.data, built.lines, g.index, g.pool):
+        if t < len(headcount):
+            built.model.add(need <= headcount[t]).only_enforce_if(lit)

@@ -30,15 +30,16 @@ from planner.formats.schema import Instance
 from planner.problem.data import LineData, ProblemData
 
 
-def structural_reasons(instance: Instance) -> list[str]:
+def structural_reasons(instance: Instance, data: ProblemData | None = None) -> list[str]:
     """Reasons that prove `instance` has no feasible plan, in file order, one per cause.
 
     Each reason is a sentence naming the entity and its place in the file, for
     example ``systems[3] 'mes': fixed_start 2 but it cannot start before day 5
     (...)``. A problem is reported where it arises, not again at everything
-    that depends on it.
+    that depends on it. `data` is the instance's `ProblemData`, where the
+    caller has it already.
     """
-    return _Checks(ProblemData.from_instance(instance)).reasons()
+    return _Checks(ProblemData.from_instance(instance) if data is None else data).reasons()
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,18 @@ def greedy(instance: Instance, budget: Budget | None = None) -> Plan | None:
     solves is then made within about a second of the deadline.
     """
     data = ProblemData.from_instance(instance)
+    decisions = greedy_decisions(data, budget)
+    return None if decisions is None else greedy_plan(instance, data, decisions)
+
+
+def greedy_plan(instance: Instance, data: ProblemData, decisions: Decisions) -> Plan:
+    """The plan file of the greedy's `decisions`, with the bound it knows (under makespan only)."""
+    bound = min(decisions.objective, _makespan_bound(data)) if data.objective == "makespan" else 0
+    return build_plan(instance, data, decisions, "feasible", bound)
+
+
+def greedy_decisions(data: ProblemData, budget: Budget | None = None) -> Decisions | None:
+    """The decisions of `greedy`'s plan, for a search that starts from them."""
     facts = _Facts(data)
 
     def out_of_time(made: object) -> bool:
@@ -99,7 +111,7 @@ def greedy(instance: Instance, budget: Budget | None = None) -> Plan | None:
         for order in others:
             if not out_of_time(outcomes):
                 outcomes.append(_produce(data, facts, o.schedule, order))
-    return _plan(instance, data, min(outcomes, key=lambda outcome: outcome.key))
+    return min(outcomes, key=lambda outcome: outcome.key).decisions
 
 
 # --- variants ---------------------------------------------------------------------------------
@@ -942,15 +954,6 @@ def _outcome(data: ProblemData, schedule: _Schedule, units: dict[tuple[int, int]
     return _Outcome(
         schedule, replace(decisions, objective=figure), (figure, found.lost_value, found.lost_units)
     )
-
-
-# --- the plan file -----------------------------------------------------------------------------------
-
-
-def _plan(instance: Instance, data: ProblemData, outcome: _Outcome) -> Plan:
-    value = outcome.key[0]
-    bound = min(value, _makespan_bound(data)) if data.objective == "makespan" else 0
-    return build_plan(instance, data, outcome.decisions, "feasible", bound)
 
 
 def _makespan_bound(data: ProblemData) -> int:
