@@ -15,7 +15,7 @@ from planner.diagnosis.structural import structural_reasons
 from planner.errors import SolveError
 from planner.formats.schema import Instance, Plan, PlanObjective, Status
 from planner.problem.data import ProblemData
-from planner.problem.decisions import Decisions, build_plan, decisions_from_plan, figures
+from planner.problem.decisions import Decisions, build_plan, decisions_from_plan, figures, with_bound
 from planner.problem.sizes import check_size
 from planner.search.budget import Budget, OutOfTime
 from planner.search.ctrl_c import stop_on_ctrl_c
@@ -445,10 +445,8 @@ def _with_bound(plan: Plan, proved: float) -> Plan:
     value = _value(plan)
     bound = plan.objective.bound if plan.objective.bound is not None else value
     if math.isfinite(proved):
-        bound = max(bound, min(value, math.ceil(proved - 1e-6)))
-    status: Status = "optimal" if bound == value else "feasible"
-    objective = plan.objective.model_copy(update={"bound": bound})
-    return plan.model_copy(update={"status": status, "objective": objective})
+        bound = max(bound, math.ceil(proved - 1e-6))
+    return with_bound(plan, bound)
 
 
 def _unsearched(instance: Instance, fallback: Plan | None, budget: Budget) -> Result:

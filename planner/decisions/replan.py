@@ -44,7 +44,7 @@ from planner.formats.schema import (
 )
 from planner.problem import usage
 from planner.problem.data import ProblemData
-from planner.problem.decisions import Decisions, build_plan, decisions_from_plan
+from planner.problem.decisions import Decisions, build_plan, decisions_from_plan, with_bound
 from planner.solve import Result, Search, rebase, search
 from planner.verify import verify
 
@@ -492,10 +492,7 @@ class _Context:
             bound = first.decisions.objective
         else:
             bound = first.bound if first.bound is not None else min(0, value)
-        bound = min(bound, value)
-        status: Status = "optimal" if bound == value else "feasible"
-        objective = PlanObjective(kind=self.instance.objective, value=value, bound=bound)
-        return plan.model_copy(update={"status": status, "objective": objective})
+        return with_bound(plan, bound)
 
     def outcome(self, plan: Plan, fallback: Plan | None, started: float, build_time: float) -> Replan:
         report = verify(self.instance, plan)

@@ -40,6 +40,7 @@ from planner.errors import InstanceError
 from planner.formats.money import amount, figure, heading, per, unit_json, unit_name
 from planner.formats.schema import Instance, Plan, Status
 from planner.problem.data import ProblemData, step_function
+from planner.problem.decisions import with_bound
 from planner.search.budget import Budget
 from planner.solve import Result, rebase, solve
 
@@ -429,11 +430,8 @@ def _better(result: Result, plan: Plan | None) -> Result:
     value = None if plan is None else plan.objective.value
     if plan is None or value is None or (result.objective is not None and result.objective <= value):
         return result
-    bound = min(value, result.bound) if result.bound is not None else 0
-    status: Status = "optimal" if bound == value else "feasible"
-    objective = plan.objective.model_copy(update={"bound": bound})
-    plan = plan.model_copy(update={"status": status, "objective": objective})
-    return replace(result, status=status, plan=plan, objective=value, bound=bound)
+    plan = with_bound(plan, result.bound if result.bound is not None else 0)
+    return replace(result, status=plan.status, plan=plan, objective=value, bound=plan.objective.bound)
 
 
 # --- comparing -----------------------------------------------------------------------

@@ -98,6 +98,21 @@ def build_plan(
     )
 
 
+def with_bound(plan: Plan, bound: int) -> Plan:
+    """`plan` with `bound` as its proven bound: the one rule for a plan's status and bound.
+
+    The bound is capped at the plan's value (a bound above it proves nothing
+    more), and the plan is `optimal` exactly when the bound reaches its value,
+    else `feasible`. `plan` must have a value.
+    """
+    value = plan.objective.value
+    assert value is not None, "a plan without a value has no bound to prove"
+    bound = min(bound, value)
+    status: Status = "optimal" if bound == value else "feasible"
+    objective = plan.objective.model_copy(update={"bound": bound})
+    return plan.model_copy(update={"status": status, "objective": objective})
+
+
 def decisions_from_plan(data: ProblemData, plan: Plan) -> Decisions:
     """The decisions of a plan file (by id) in the model's indices, e.g. for a warm start."""
     sys_index = {s.id: i for i, s in enumerate(data.systems)}
