@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from planner.cli.commands import main
@@ -152,3 +155,27 @@ def test_whatif_report_writes_nothing_for_bad_input(tmp_path: Path) -> None:
     code, _, err = run("whatif", example, "resources.no-such-team.capacity=+1", *FAST, "--report", str(out))
     assert code == 2, err
     assert not out.exists()
+
+
+def test_log_reaches_every_solve_of_whatif_and_explain(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--log` was accepted and ignored by these two commands; now each of their solves gets it."""
+    import planner.decisions.explain as explain_module
+    import planner.decisions.whatif as whatif_module
+
+    solve_module = sys.modules["planner.solve"]  # `planner.solve` is also the function
+    given: list[bool] = []
+    real = solve_module.solve
+
+    def recording(inst: Any, **options: Any) -> Any:
+        given.append(options.get("log", False))
+        return real(inst, **{**options, "log": False})  # the test's output stays quiet
+
+    for module in (whatif_module, explain_module, solve_module):
+        monkeypatch.setattr(module, "solve", recording)
+    code, _, _ = run("whatif", str(EXAMPLE), "resources.sec-team.capacity=+1", "--log", *FAST)
+    assert code == 0
+    assert given == [True, True]  # the base and the scenario
+    given.clear()
+    code, _, _ = run("explain", str(EXAMPLE), "--log", *FAST)
+    assert code == 0
+    assert len(given) >= 2 and all(given)  # the plan's solve and each relaxation's

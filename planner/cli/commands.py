@@ -379,13 +379,13 @@ def whatif(
         require_libraries()  # before the solves, not after
     if marginal_:
         seconds = _solving_seconds(time_limit, inst, _whatif_plans(len(marginal_scenarios(inst))))
-        compared = marginal(inst, time_limit=seconds, workers=workers, seed=seed)
+        compared = marginal(inst, time_limit=seconds, workers=workers, seed=seed, log=log)
     else:
         items: list[Scenario | str] = []
         for change in changes:
             items.extend([change] if "=" in change else load_scenarios(change))
         seconds = _solving_seconds(time_limit, inst, _whatif_plans(len(items)))
-        compared = whatif(inst, items, time_limit=seconds, workers=workers, seed=seed)
+        compared = whatif(inst, items, time_limit=seconds, workers=workers, seed=seed, log=log)
     if as_json:
         click.echo(json.dumps(compared.to_json(), indent=2))
     else:
@@ -454,7 +454,7 @@ def explain(
 
         # The bottlenecks' losses are measured from this plan: it gets a share like each of them.
         shares = 1 + (len(relaxations(inst)) if bottlenecks else 0)
-        result = run(inst, time_limit=budget.left() / shares, workers=workers, seed=seed)
+        result = run(inst, time_limit=budget.left() / shares, workers=workers, seed=seed, log=log)
         if result.status == "infeasible":
             _explain_conflicts(inst, as_json, budget.left(), workers, seed)
             sys.exit(1)
@@ -462,7 +462,9 @@ def explain(
             click.echo(f"error: no plan found within {result.runtime:.3g} s; nothing to explain", err=True)
             sys.exit(1)
         chosen = result.plan
-    answer = why(inst, chosen, bottlenecks=bottlenecks, time_limit=budget.left(), workers=workers, seed=seed)
+    answer = why(
+        inst, chosen, bottlenecks=bottlenecks, time_limit=budget.left(), workers=workers, seed=seed, log=log
+    )
     click.echo(json.dumps(answer.to_json(), indent=2) if as_json else answer.text())
 
 

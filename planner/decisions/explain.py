@@ -382,11 +382,13 @@ def explain(
     time_limit: float = 10.0,
     workers: int = 2,
     seed: int = 0,
+    log: bool = False,
 ) -> Explanation:
     """Explain `plan` of `instance`; `time_limit` bounds the whole call (the bottleneck re-solves).
 
-    `workers` and `seed` apply to each relaxed solve. The plan must have a
-    schedule and pass `verify`; otherwise `InstanceError`.
+    `workers`, `seed` and `log` (each solver's log on stderr) apply to each
+    relaxed solve. The plan must have a schedule and pass `verify`; otherwise
+    `InstanceError`.
     """
     _check_plan(instance, plan)
     assert plan.objective.value is not None
@@ -397,7 +399,7 @@ def explain(
     rows: list[Bottleneck] = []
     skipped: list[Relaxation] = []
     if bottlenecks:
-        rows, skipped = _bottlenecks(instance, plan, time_limit, workers, seed)
+        rows, skipped = _bottlenecks(instance, plan, time_limit, workers, seed, log)
     return Explanation(
         instance.name,
         instance.objective,
@@ -1019,7 +1021,7 @@ def bottleneck_table(
 
 
 def _bottlenecks(
-    instance: Instance, plan: Plan, time_limit: float, workers: int, seed: int
+    instance: Instance, plan: Plan, time_limit: float, workers: int, seed: int, log: bool = False
 ) -> tuple[list[Bottleneck], list[Relaxation]]:
     """The bottleneck table, and the relaxations left out because the time limit came first.
 
@@ -1046,7 +1048,7 @@ def _bottlenecks(
         relaxed = parse_instance(json.dumps(relax.document))
         # From the relaxed instance's own greedy plan, `plan` kept: see `solve`'s `follow_hint`.
         result = solve(
-            relaxed, hint=plan, follow_hint=False, time_limit=time_limit, workers=workers, seed=seed
+            relaxed, hint=plan, follow_hint=False, time_limit=time_limit, workers=workers, seed=seed, log=log
         )
         assert result.objective is not None, "the plan stays feasible and is the fallback"
         # Checked here, not after the loop, so that its time counts in the overrun kept back.

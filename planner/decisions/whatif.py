@@ -227,6 +227,7 @@ def whatif(
     seed: int = 0,
     base: Result | None = None,
     processes: int | None = None,
+    log: bool = False,
 ) -> WhatIf:
     """Solve the base (unless `base` is given) and each scenario, the base's plan kept for each.
 
@@ -235,10 +236,10 @@ def whatif(
     of `processes` scenarios solved at once get equal shares of it, because
     the proven interval of a saving is as wide as the base's gap and the
     scenario's together, so neither is worth more time than the other.
-    `workers` and `seed` apply to each solve; `processes` (default
-    ``cpu_count // workers``) solves that many scenarios at once. Every
-    scenario's changes are checked before anything is solved: `InstanceError`
-    lists the problems of all of them.
+    `workers`, `seed` and `log` (each solver's log on stderr) apply to each
+    solve; `processes` (default ``cpu_count // workers``) solves that many
+    scenarios at once. Every scenario's changes are checked before anything
+    is solved: `InstanceError` lists the problems of all of them.
 
     A scenario's search starts from its own greedy plan, not from the base's
     (`solve`'s `follow_hint`): a scenario that loosens a binding limit has
@@ -254,10 +255,10 @@ def whatif(
     processes = max(1, min(processes, len(changed)))
     rounds = math.ceil(len(changed) / processes)
     if base is None:
-        base = solve(instance, time_limit=budget.left() / (rounds + 1), workers=workers, seed=seed)
+        base = solve(instance, time_limit=budget.left() / (rounds + 1), workers=workers, seed=seed, log=log)
     hint = base.plan if base.plan.has_schedule else None
     share = budget.left() / max(1, rounds)
-    run = functools.partial(_solve, hint=hint, time_limit=share, workers=workers, seed=seed)
+    run = functools.partial(_solve, hint=hint, time_limit=share, workers=workers, seed=seed, log=log)
     if processes <= 1:
         results = [run(inst) for inst in changed]
     else:
@@ -300,11 +301,19 @@ def marginal(
     seed: int = 0,
     base: Result | None = None,
     processes: int | None = None,
+    log: bool = False,
 ) -> WhatIf:
     """`whatif` over `marginal_scenarios(instance)`, ranked by saving (biggest first)."""
     scenarios = marginal_scenarios(instance)
     found = whatif(
-        instance, scenarios, time_limit=time_limit, workers=workers, seed=seed, base=base, processes=processes
+        instance,
+        scenarios,
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        base=base,
+        processes=processes,
+        log=log,
     )
     return found.ranked()
 
@@ -331,9 +340,13 @@ def _changed_instances(instance: Instance, scenarios: list[Scenario]) -> list[In
     return changed
 
 
-def _solve(instance: Instance, *, hint: Plan | None, time_limit: float, workers: int, seed: int) -> Result:
+def _solve(
+    instance: Instance, *, hint: Plan | None, time_limit: float, workers: int, seed: int, log: bool
+) -> Result:
     """One scenario's solve (module level, so that a process pool can run it)."""
-    return solve(instance, time_limit=time_limit, workers=workers, seed=seed, hint=hint, follow_hint=False)
+    return solve(
+        instance, time_limit=time_limit, workers=workers, seed=seed, log=log, hint=hint, follow_hint=False
+    )
 
 
 def _share_plans(
