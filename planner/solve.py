@@ -151,11 +151,12 @@ def solve(
         found = greedy_decisions(data, budget)
         return _greedy_result(instance, None if found is None else greedy_plan(instance, data, found), budget)
     kept = None if hint is None else rebase(instance, hint, data)
-    given = kept or hint
-    start = None if given is None else _hinted(data, given)
     if (hint is None or not follow_hint) and warmstart:
         start = greedy_decisions(data, budget.within(_GREEDY_SHARE * budget.seconds))
         kept = _better_plan(kept, None if start is None else greedy_plan(instance, data, start))
+    else:
+        given = kept or hint
+        start = None if given is None else _hinted(data, given)
     return _search(
         instance,
         data,

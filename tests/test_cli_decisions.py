@@ -15,7 +15,7 @@ from planner.decisions.changes import apply_changes
 from planner.formats.read import load_instance, load_plan, parse_plan
 from planner.verify import verify
 
-from helpers import EXAMPLES, solve_checked, tiny
+from helpers import EXAMPLES, solve_checked, stated_optima, tiny
 
 EXAMPLE = EXAMPLES / "01-precedence-and-one-team.json"
 FAST = ("--workers", "1", "--time-limit", "10")
@@ -172,10 +172,19 @@ def test_log_reaches_every_solve_of_whatif_and_explain(monkeypatch: pytest.Monke
 
     for module in (whatif_module, explain_module, solve_module):
         monkeypatch.setattr(module, "solve", recording)
-    code, _, _ = run("whatif", str(EXAMPLE), "resources.sec-team.capacity=+1", "--log", *FAST)
+    optimum = stated_optima()[EXAMPLE.name][1]  # 380, worked out by hand in the examples' README
+    code, out, _ = run("whatif", str(EXAMPLE), "resources.sec-team.capacity=+1", "--log", "--json", *FAST)
     assert code == 0
     assert given == [True, True]  # the base and the scenario
+    checked = solve_checked(load_instance(EXAMPLE))  # verified by the project's checker
+    assert checked.objective == optimum
+    assert json.loads(out)["base"] == {
+        "lost_value": optimum,
+        "lost_units": checked.plan.lost_units,
+        "status": "optimal",
+    }
     given.clear()
-    code, _, _ = run("explain", str(EXAMPLE), "--log", *FAST)
+    code, out, _ = run("explain", str(EXAMPLE), "--log", "--json", *FAST)
     assert code == 0
     assert len(given) >= 2 and all(given)  # the plan's solve and each relaxation's
+    assert json.loads(out)["objective"] == {"kind": "lost_value", "value": optimum, "status": "optimal"}

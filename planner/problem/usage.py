@@ -18,7 +18,7 @@ the formats, so that a mistake here cannot hide in the checker.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -44,12 +44,9 @@ class Hold:
 
 
 def holds(
-    data: ProblemData,
-    systems: Mapping[int, Chosen | None],
-    restarts: Sequence[int | None],
-    lines: Collection[int] | None = None,
+    data: ProblemData, systems: Mapping[int, Chosen | None], restarts: Sequence[int | None]
 ) -> Iterator[Hold]:
-    """The clearances of `systems` and the commissioning of each restarted line (of `lines`, or all).
+    """The clearances of `systems` and the commissioning of each line with a restart day in `restarts`.
 
     Systems cleared before day 0 hold nothing, whatever `systems` says of them.
     """
@@ -60,7 +57,7 @@ def holds(
         yield Hold("clearance", s, chosen[1], mode.duration, mode.demand)
     for i, line in enumerate(data.lines):
         restart = restarts[i]
-        if (lines is not None and i not in lines) or restart is None or restart < 0:
+        if restart is None or restart < 0:
             continue
         if line.commissioning_days > 0:
             days = line.commissioning_days
