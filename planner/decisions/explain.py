@@ -21,17 +21,10 @@
    of it: the best objective known for the instance itself minus the relaxed
    one. The best known is the plan's, or a relaxed solve's plan that keeps
    the instance's own rules (search luck is not blamed on a limit); it is a
-   plan of every relaxed instance too, so no loss is negative. The relaxations:
-
-   - resource: capacity on every day = what all clearances and commissionings
-     would demand at once (each system in its hungriest mode), or the largest
-     capacity in force if that is more; `capacity_changes` dropped;
-   - staff pool of a plant: headcount on every day = what every line of the
-     plant needs at `max_shifts`, or the largest headcount if more; its
-     `staff_changes` dropped;
-   - supplied material: delivered from day 0, with no ordering system and no
-     lead time, at `per_day` = what all its consumers use at full rate (or the
-     largest `per_day` if more) on every day.
+   plan of every relaxed instance too, so no loss is negative. Each limit is
+   raised to the ample level of `planner.problem.relaxations` (the most any
+   plan could use), on every day, its changes dropped; a supplied material
+   is also delivered from day 0, with no ordering system and no lead time.
 
    A relaxation that changes nothing (the limit already covers every demand,
    or no line uses the material) is skipped. The status of each relaxed solve
@@ -56,6 +49,14 @@ from planner.formats.schema import Instance, Plan, Status, ValueUnit
 from planner.problem import usage
 from planner.problem.data import ProblemData, weekday_of_day0
 from planner.problem.decisions import decisions_from_plan
+from planner.problem.relaxations import (
+    ample_capacity,
+    ample_staff,
+    ample_supply,
+    raised_capacity,
+    raised_staff,
+    raised_supply,
+)
 from planner.search.budget import Budget
 from planner.solve import rebase, solve
 from planner.verify import verify
@@ -962,14 +963,12 @@ def _replaced(document: dict[str, Any], key: str, index: int, item: dict[str, An
 def _resource_relaxations(data: ProblemData, document: dict[str, Any]) -> list[Relaxation]:
     found = []
     for q, res in enumerate(data.resources):
-        need = sum(max((m.demand.get(q, 0) for m in s.modes), default=0) for s in data.systems)
-        need += sum(ln.commissioning_demand.get(q, 0) for ln in data.lines)
+        need = ample_capacity(data, q)
         if min(res.capacity, default=need) >= need:
             continue
-        capacity = max([need, *res.capacity])
-        item = {k: v for k, v in document["resources"][q].items() if k != "capacity_changes"}
-        relaxed = _replaced(document, "resources", q, item | {"capacity": capacity})
-        found.append(Relaxation("resource", res.id, None, f"capacity {capacity} every day", relaxed))
+        item = raised_capacity(document["resources"][q], need)
+        relaxed = _replaced(document, "resources", q, item)
+        found.append(Relaxation("resource", res.id, None, f"capacity {item['capacity']} every day", relaxed))
     return found
 
 
@@ -977,15 +976,12 @@ def _staff_relaxations(data: ProblemData, document: dict[str, Any]) -> list[Rela
     found = []
     for p, plant in enumerate(data.plants):
         for pool, headcounts in plant.staff.items():
-            need = sum(ln.crew.get(pool, 0) * ln.max_shifts for ln in data.lines if ln.plant == p)
+            need = ample_staff(data, p, pool)
             if min(headcounts, default=need) >= need:
                 continue
-            headcount = max([need, *headcounts])
-            doc_plant = document["plants"][p]
-            changes = [c for c in doc_plant.get("staff_changes", []) if c["pool"] != pool]
-            item = doc_plant | {"staff": doc_plant["staff"] | {pool: headcount}, "staff_changes": changes}
+            item = raised_staff(document["plants"][p], pool, need)
             relaxed = _replaced(document, "plants", p, item)
-            text = f"headcount {headcount} every day"
+            text = f"headcount {item['staff'][pool]} every day"
             found.append(Relaxation("staff", pool, plant.id, text, relaxed))
     return found
 
@@ -994,16 +990,15 @@ def _supply_relaxations(data: ProblemData, document: dict[str, Any]) -> list[Rel
     found = []
     for m, md in enumerate(data.materials):
         supply = document["materials"][m].get("supply")
-        need = sum(ln.inputs.get(m, 0) * ln.full_rate for ln in data.lines)
+        need = ample_supply(data, m)
         if supply is None or need == 0:
             continue
         gated = md.ordering_system is not None or supply.get("from_day", 0) > 0
         if not gated and min(md.supply, default=need) >= need:
             continue
-        per_day = max([need, *md.supply])
-        item = document["materials"][m] | {"supply": {"per_day": per_day}}
+        item = raised_supply(document["materials"][m], need)
         relaxed = _replaced(document, "materials", m, item)
-        text = f"{per_day} a day from day 0, no ordering gate"
+        text = f"{item['supply']['per_day']} a day from day 0, no ordering gate"
         found.append(Relaxation("supply", md.id, None, text, relaxed))
     return found
 

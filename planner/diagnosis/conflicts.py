@@ -14,10 +14,10 @@ group                                  relaxation
 ``horizon_days``                       lengthened until every clearance and
                                        commissioning fits one after another; the
                                        days added get ample teams and staff
-``resources[r].capacity``              capacity and every change raised to the
-                                       sum of all demands on the resource
-``plants[p].staff.POOL``               headcount and every change raised to every
-                                       line's crew at `max_shifts`, summed
+``resources[r].capacity``              raised, on every day, to the sum of all
+                                       demands on the resource
+``plants[p].staff.POOL``               raised, on every day, to every line's crew
+                                       at `max_shifts`, summed
 ``objective``                          `makespan` replaced by `lost_value`: no
                                        longer must every system be cleared and
                                        every line restarted
@@ -78,6 +78,7 @@ from planner.formats.read import parse_instance
 from planner.formats.schema import Instance
 from planner.problem.data import ProblemData
 from planner.problem.decisions import build_plan
+from planner.problem.relaxations import ample_capacity, ample_staff, raised_capacity, raised_staff
 from planner.search.budget import Budget, OutOfTime
 from planner.search.ctrl_c import stop_on_ctrl_c
 from planner.search.greedy import greedy
@@ -130,39 +131,32 @@ class Group:
         """0 for the cheapest to relax (a release day) up to 5 (the objective)."""
         return _RANK[self.kind]
 
-    def relax(self, d: dict[str, Any]) -> None:
-        """Apply the relaxation to the instance dict `d` in place."""
-        _RELAX[self.kind](self, d)
+    def relax(self, d: dict[str, Any], data: ProblemData) -> None:
+        """Apply the relaxation to the instance dict `d` in place (`data`: the unrelaxed instance's)."""
+        _RELAX[self.kind](self, d, data)
 
 
-def _relax_fixed_restart(g: Group, d: dict[str, Any]) -> None:
+def _relax_fixed_restart(g: Group, d: dict[str, Any], data: ProblemData) -> None:
     d["lines"][g.index].pop("fixed_restart", None)
 
 
-def _relax_fixed_start(g: Group, d: dict[str, Any]) -> None:
+def _relax_fixed_start(g: Group, d: dict[str, Any], data: ProblemData) -> None:
     d["systems"][g.index].pop("fixed_start", None)
 
 
-def _relax_release(g: Group, d: dict[str, Any]) -> None:
+def _relax_release(g: Group, d: dict[str, Any], data: ProblemData) -> None:
     d[g.place.split("[")[0]][g.index]["release_day"] = 0
 
 
-def _relax_capacity(g: Group, d: dict[str, Any]) -> None:
-    res = d["resources"][g.index]
-    res["capacity"] = max(res["capacity"], g.target)
-    for change in res.get("capacity_changes", []):
-        change["capacity"] = max(change["capacity"], g.target)
+def _relax_capacity(g: Group, d: dict[str, Any], data: ProblemData) -> None:
+    d["resources"][g.index] = raised_capacity(d["resources"][g.index], g.target)
 
 
-def _relax_staff(g: Group, d: dict[str, Any]) -> None:
-    plant = d["plants"][g.index]
-    plant["staff"][g.pool] = max(plant["staff"][g.pool], g.target)
-    for change in plant.get("staff_changes", []):
-        if change["pool"] == g.pool:
-            change["headcount"] = max(change["headcount"], g.target)
+def _relax_staff(g: Group, d: dict[str, Any], data: ProblemData) -> None:
+    d["plants"][g.index] = raised_staff(d["plants"][g.index], g.pool, g.target)
 
 
-def _relax_horizon(g: Group, d: dict[str, Any]) -> None:
+def _relax_horizon(g: Group, d: dict[str, Any], data: ProblemData) -> None:
     """Lengthen the horizon; from the old last day on, ample teams and staff.
 
     Without the ample levels a longer horizon could *remove* plans: a running
@@ -172,24 +166,24 @@ def _relax_horizon(g: Group, d: dict[str, Any]) -> None:
     if g.target <= old:
         return
     d["horizon_days"] = g.target
-    for res in d.get("resources", []):
+    for q, res in enumerate(d.get("resources", [])):
         changes = [c for c in res.get("capacity_changes", []) if c["day"] < old]
         levels = [res["capacity"], *(c["capacity"] for c in changes)]
-        res["capacity_changes"] = [*changes, {"day": old, "capacity": max(*levels, _demand_on(d, res["id"]))}]
-    for plant in d.get("plants", []):
+        ample = max(*levels, ample_capacity(data, q))
+        res["capacity_changes"] = [*changes, {"day": old, "capacity": ample}]
+    for p, plant in enumerate(d.get("plants", [])):
         changes = [c for c in plant.get("staff_changes", []) if c["day"] < old]
         for pool, count in plant.get("staff", {}).items():
             levels = [count, *(c["headcount"] for c in changes if c["pool"] == pool)]
-            ample = max(*levels, _crews_of(d, plant["id"], pool))
-            changes.append({"day": old, "pool": pool, "headcount": ample})
+            changes.append({"day": old, "pool": pool, "headcount": max(*levels, ample_staff(data, p, pool))})
         plant["staff_changes"] = changes
 
 
-def _relax_objective(g: Group, d: dict[str, Any]) -> None:
+def _relax_objective(g: Group, d: dict[str, Any], data: ProblemData) -> None:
     d["objective"] = "lost_value"
 
 
-_RELAX: dict[Kind, Callable[[Group, dict[str, Any]], None]] = {
+_RELAX: dict[Kind, Callable[[Group, dict[str, Any], ProblemData], None]] = {
     "fixed_restart": _relax_fixed_restart,
     "fixed_start": _relax_fixed_start,
     "release_day": _relax_release,
@@ -206,26 +200,6 @@ def _modes(system: dict[str, Any]) -> list[dict[str, Any]]:
     if "duration_days" in system:
         return [{"duration_days": system["duration_days"], "demand": system.get("demand", {})}]
     return []
-
-
-def _demand_on(d: dict[str, Any], res_id: str) -> int:
-    """All clearances (their largest mode demand) and commissionings on `res_id`, summed."""
-    total = 0
-    for system in d.get("systems", []):
-        if not system.get("cleared", False):
-            total += max((m.get("demand", {}).get(res_id, 0) for m in _modes(system)), default=0)
-    for line in d.get("lines", []):
-        total += (line.get("commissioning") or {}).get("demand", {}).get(res_id, 0)
-    return total
-
-
-def _crews_of(d: dict[str, Any], plant_id: str, pool: str) -> int:
-    """Every line of the plant at `max_shifts`: the most of `pool` ever needed on a day."""
-    return sum(
-        line.get("crew_per_shift", {}).get(pool, 0) * line.get("max_shifts", 1)
-        for line in d.get("lines", [])
-        if line["plant"] == plant_id
-    )
 
 
 def _long_horizon(d: dict[str, Any]) -> int:
@@ -269,14 +243,15 @@ def candidate_groups(instance: Instance) -> list[Group]:
         found.append(
             Group("horizon", "horizon_days", f"horizon_days={instance.horizon_days}", target=horizon)
         )
+    data = ProblemData.from_instance(instance)
     for r, res in enumerate(instance.resources):
-        need = _demand_on(d, res.id)
+        need = ample_capacity(data, r)
         if need > 0:
             label = f"resources[{r}] '{res.id}'.capacity={res.capacity}"
             found.append(Group("capacity", f"resources[{r}].capacity", label, index=r, target=need))
     for p, plant in enumerate(instance.plants):
         for pool, count in plant.staff.items():
-            need = _crews_of(d, plant.id, pool)
+            need = ample_staff(data, p, pool)
             if need > 0:
                 label = f"plants[{p}] '{plant.id}'.staff.{pool}={count}"
                 found.append(
@@ -313,8 +288,9 @@ def _entity_group(kind: Kind, name: str, k: int, item_id: str, value: int) -> Gr
 def relaxed(instance: Instance, groups: Iterable[Group]) -> Instance:
     """`instance` with the relaxation of every group in `groups` applied."""
     d = instance_dict(instance)
+    data = ProblemData.from_instance(instance)
     for g in sorted(groups, key=lambda g: g.kind == "horizon"):  # the horizon sees the other levels
-        g.relax(d)
+        g.relax(d, data)
     return parse_instance(json.dumps(d))
 
 
