@@ -157,7 +157,7 @@ def solve(
     else:
         given = kept or hint
         start = None if given is None else _hinted(data, given)
-    return _search(
+    return _search_model(
         instance,
         data,
         start,
@@ -251,7 +251,7 @@ def _hinted(data: ProblemData, plan: Plan) -> Decisions | None:
         return None
 
 
-def _search(
+def _search_model(
     instance: Instance,
     data: ProblemData,
     start_from: Decisions | None,
@@ -279,12 +279,12 @@ def _search(
     except OutOfTime:
         return _unsearched(instance, fallback, budget)
     build_time = budget.elapsed()
-    search = budget.keeping(_FINISH_SHARE * build_time)
-    if search.left() < _FINISH_SHARE * build_time:
+    searching = budget.keeping(_FINISH_SHARE * build_time)
+    if searching.left() < _FINISH_SHARE * build_time:
         # CP-SAT would spend about that loading the model (xl-s1: 1 s) and find nothing.
         return _unsearched(instance, fallback, budget)
 
-    solver = new_solver(search.left(), workers, seed, log)
+    solver = new_solver(searching.left(), workers, seed, log)
     progress = SearchProgress(
         budget.started, on_progress, None if fallback is None else _value(fallback), built
     )
@@ -317,7 +317,7 @@ def _search(
         with stop_on_ctrl_c(solver, portfolio) as ctrl_c:
             progress.on_start()
             # Only a verified plan is a sound incumbent for the neighbourhoods.
-            code, found, solver = portfolio.run(start, search.deadline)
+            code, found, solver = portfolio.run(start, searching.deadline)
     runtime = budget.elapsed()
     status = _status(code, built)
     if status == "infeasible":
@@ -363,7 +363,7 @@ def _search(
 
 
 @dataclass(frozen=True)
-class Search:
+class CpsatRun:
     """One CP-SAT run on a prepared model: its status, best decisions and proven bound."""
 
     status: Status
@@ -371,9 +371,9 @@ class Search:
     bound: int | None  # proven lower bound on the model's current objective, rounded up (None: none)
 
 
-def search(
+def run_cpsat(
     built: RestartModel, *, time_limit: float, workers: int = 2, seed: int = 0, log: bool = False
-) -> Search:
+) -> CpsatRun:
     """Run CP-SAT on `built` as it stands: its objective, its extra constraints, its hint.
 
     For callers that change the model before searching (re-planning freezes
@@ -385,11 +385,11 @@ def search(
         code = solver.solve(built.model)
     status = _status(code, built)
     if status == "infeasible":
-        return Search(status, None, None)
+        return CpsatRun(status, None, None)
     proved = solver.best_objective_bound
     bound = math.ceil(proved - 1e-6) if math.isfinite(proved) else None
     decisions = None if status == "unknown" else built.decisions(solver)
-    return Search(status, decisions, bound)
+    return CpsatRun(status, decisions, bound)
 
 
 def _status(code: cp_model.CpSolverStatus, built: RestartModel) -> Status:

@@ -45,7 +45,7 @@ from planner.formats.schema import (
 from planner.problem import usage
 from planner.problem.data import ProblemData
 from planner.problem.decisions import Decisions, build_plan, decisions_from_plan, with_bound
-from planner.solve import Result, Search, rebase, search
+from planner.solve import CpsatRun, Result, rebase, run_cpsat
 from planner.verify import verify
 
 if TYPE_CHECKING:
@@ -215,7 +215,7 @@ def replan(
             built.warmstart(bridge)
     build_time = time.perf_counter() - started
     share = _VALUE_SHARE * (time_limit - build_time)
-    first = search(built, time_limit=share, workers=workers, seed=seed, log=log)
+    first = run_cpsat(built, time_limit=share, workers=workers, seed=seed, log=log)
     if first.status == "infeasible" and fallback is not None:
         raise SolveError("planner bug: CP-SAT proved infeasible a re-plan whose old plan is feasible")
     candidates = [p for p in (fallback, context.candidate(first)) if p is not None]
@@ -249,7 +249,7 @@ def _bridge(
     replanning.freeze(built, old, today)
     replanning.minimize_schedule_alone(built, today)
     built.warmstart(old)
-    schedule = search(built, time_limit=time_limit / 2, workers=workers, seed=seed).decisions
+    schedule = run_cpsat(built, time_limit=time_limit / 2, workers=workers, seed=seed).decisions
     if schedule is None:
         return None
     # Then production for that schedule, under the real objective: clearances and
@@ -258,7 +258,7 @@ def _bridge(
     replanning.freeze(built, old, today)
     built.fix(schedule)
     built.warmstart(schedule)
-    produced = search(built, time_limit=time_limit / 2, workers=workers, seed=seed).decisions
+    produced = run_cpsat(built, time_limit=time_limit / 2, workers=workers, seed=seed).decisions
     return produced or schedule
 
 
@@ -433,7 +433,7 @@ class _Context:
     old_plan: Plan
     old: Decisions
     past: Past
-    changes: tuple[str, ...]
+    facts: tuple[str, ...]  # the instance edits applied (`replan`'s `changes`)
     stability: int | None
 
     @property
@@ -453,7 +453,7 @@ class _Context:
         rows.sort(key=lambda p: (order[p.line], p.day))
         return plan.model_copy(update={"production": rows})
 
-    def candidate(self, found: Search) -> Plan | None:
+    def candidate(self, found: CpsatRun) -> Plan | None:
         """The plan of a search's decisions (status and bound set later by `honest`)."""
         if found.decisions is None:
             return None
@@ -461,14 +461,14 @@ class _Context:
         return self.keep_past(build_plan(self.instance, self.data, found.decisions, "feasible", value))
 
     def rank(self, plan: Plan) -> tuple[int, int]:
-        """Lexicographic (value, changes), or (value + W x changes, changes) with a stability weight."""
+        """Lexicographic (value, moves), or (value + W x moves, moves) with a stability weight."""
         value = _value(plan)
-        changes = len([m for m in _compare(self.instance, self.old_plan, plan) if m[2] != m[3]])
+        moves = len([m for m in _compare(self.instance, self.old_plan, plan) if m[2] != m[3]])
         if self.stability is None:
-            return value, changes
-        return value + self.stability * changes, changes
+            return value, moves
+        return value + self.stability * moves, moves
 
-    def worth_second_stage(self, best: Plan, first: Search) -> bool:
+    def worth_second_stage(self, best: Plan, first: CpsatRun) -> bool:
         """Not when the best plan has no change and no other plan can beat it on value."""
         if self.rank(best)[1] > 0:
             return True
@@ -476,16 +476,16 @@ class _Context:
 
     def second_stage(
         self, built: RestartModel, best: Plan, time_limit: float, workers: int, seed: int, log: bool
-    ) -> Search:
+    ) -> CpsatRun:
         """Fewest changes at the best value (or the weighted trade), hinted with the best plan."""
         if self.stability is None:
             replanning.minimize_changes(built, self.old, _value(best))
         else:
             replanning.minimize_weighted_changes(built, self.old, self.stability)
         built.warmstart(decisions_from_plan(self.data, best))
-        return search(built, time_limit=time_limit, workers=workers, seed=seed, log=log)
+        return run_cpsat(built, time_limit=time_limit, workers=workers, seed=seed, log=log)
 
-    def honest(self, plan: Plan, first: Search) -> Plan:
+    def honest(self, plan: Plan, first: CpsatRun) -> Plan:
         """The status and bound of the value stage: proven for the problem with the past frozen."""
         value = _value(plan)
         if first.status == "optimal" and first.decisions is not None:
@@ -535,14 +535,14 @@ class _Context:
             self.instance,
             self.old_plan,
             self.today,
-            self.changes,
+            self.facts,
             self.stability,
             old_value,
             moves,
         )
 
     def _moves(self, plan: Plan) -> tuple[Move, ...]:
-        touched = _touched(self.instance, self.changes)
+        touched = _touched(self.instance, self.facts)
         index = {("system", s.id): i for i, s in enumerate(self.data.systems)}
         index.update({("line", ln.id): i for i, ln in enumerate(self.data.lines)})
         moves = []

@@ -157,12 +157,10 @@ HIGHS_CONSTRAINTS = 200_000  # HiGHS runs in this process only on models of at m
 def lp_seconds(constraints: int) -> float:
     """How long HiGHS takes for the LP relaxation of a model with this many CP-SAT constraints.
 
-    A power law through JLR-2025's LP (18,153 constraints, 3.3 s with the
-    model's build, one thread), whose time grows with about the 2.2th power
-    of the model's size: on the generated medium and large instances it is
-    within 30 % of the time measured; on the small and tiny ones, whose LP
-    takes under 0.15 s, it errs by more, where it does not matter
-    (`python -m benchmarks.relaxation`, benchmarks/README.md).
+    A power law through JLR-2025's LP (18,153 constraints, 3.3 s), because
+    the LP's time grows with about the 2.2th power of the model's size; it
+    is within 30 % of the time measured on the medium and large instances
+    (benchmarks/README.md, "The LP relaxation's bound from the start").
     """
     ratio: float = constraints / 18_153
     return 3.3 * math.pow(ratio, 2.2)
@@ -200,13 +198,13 @@ class Portfolio:
 
     Before that restart, with at least `MIP_SECONDS` left, HiGHS searches the
     time-indexed MIP from the best plan for `BOUND_SHARE` of the time left
-    (`_mip`): its LP bound is far stronger than CP-SAT's on some instances
-    (JLR-2025: 13.55M after 25 s, CP-SAT's 12.66M after 300 s), and its plans
-    are a better start. After production was polished, only where HiGHS
-    solved it to optimality: where it could not, its MIP's root is out of
-    reach too (large: 49 s of presolve alone). With less than `MIP_SECONDS`
-    left, HiGHS' root bound alone is computed in a child process instead, on
-    this worker's core (`_probe_root`, `_await_probe`).
+    (`_mip`), because its LP bound is far stronger than CP-SAT's where parts
+    and staff decide the loss, and its plans are a better start. After
+    production was polished, only where HiGHS solved it to optimality: where
+    it could not, its MIP's root is out of reach too. With less than
+    `MIP_SECONDS` left, HiGHS' root bound alone is computed in a child
+    process instead, on this worker's core (`_probe_root`, `_await_probe`).
+    The measurements behind each rule are in benchmarks/README.md.
 
     Otherwise the whole search runs to the end: near a proof, a restart would
     throw away its progress. Alongside it, where the neighbourhoods stall for
@@ -283,13 +281,12 @@ class Portfolio:
         """Start the LP relaxation's bound (`planner.mip.lp_bound`) in a child process, where it pays.
 
         It is the one bound that comes early on every instance whose LP
-        HiGHS solves in time: JLR-2025's, 13,117,803, after about 4 s, where
-        CP-SAT's stays near 11.7M for the whole minute; large-s1's, 24.2M,
-        after about 50 s, above CP-SAT's bound at 300 s (21.6M). Its core
-        is taken from the two searches for that long, so it is started only
-        where it should end within `LP_SHARE` of the time left, by
-        `lp_seconds`' estimate: a bound that comes as the search ends tells
-        the reader nothing the plan could still use.
+        HiGHS solves in time, and it is above CP-SAT's (benchmarks/README.md,
+        "The LP relaxation's bound from the start"). Its core is taken from
+        the two searches for that long, so it is started only where it should
+        end within `LP_SHARE` of the time left, by `lp_seconds`' estimate: a
+        bound that comes as the search ends tells the reader nothing the plan
+        could still use.
         """
         left = deadline - time.perf_counter() - _PROBE_MARGIN
         if not self.relaxation or lp_seconds(self._size) > LP_SHARE * left:
@@ -314,7 +311,8 @@ class Portfolio:
         searches from that relaxation, where our neighbourhoods search from
         the incumbent. HiGHS takes the neighbourhoods' core, in a child
         process (`_search_mip_aside`), while the LP proves more than CP-SAT
-        (`_await_highs`). The measurements are in benchmarks/README.md.
+        (`_await_highs`); benchmarks/README.md, "HiGHS searches where the LP
+        proves more".
         """
         self._lp_proved = bound
         stronger = bound > self._cpsat_proved
@@ -356,13 +354,10 @@ class Portfolio:
         """Leave this worker's core to the probe for `POLISH_SHARE` of the time left, or until it reports.
 
         The probe takes the place of `_polish` (and of `_mip`, which needs
-        `MIP_SECONDS`): beside it, as a third busy thread on two cores from
-        the hand-over, JLR-2025's plans at 60 s were worse in three paired
-        runs of three (14.48M against 14.03M on average); in its place,
-        better in two of six paired runs, worse in three, 0.85 % on the mean,
-        within the spread (benchmarks/README.md). Then
-        CP-SAT takes every worker, and the probe runs on to the end if its
-        root has not come.
+        `MIP_SECONDS`), because as a third busy thread on two cores it cost
+        plans, and in its place it did not (benchmarks/README.md, "HiGHS'
+        root bound beside the search"). Then CP-SAT takes every worker, and
+        the probe runs on to the end if its root has not come.
         """
         assert self.probe is not None
         until = time.perf_counter() + POLISH_SHARE * (deadline - time.perf_counter())
@@ -374,18 +369,16 @@ class Portfolio:
     def _probe_root(self, deadline: float) -> bool:
         """Start HiGHS' root bound in a child process (`planner.search.highs_process`); was it started?
 
-        Called where the neighbourhoods hand over far from a proof. There,
-        with parts and staff deciding the lost value, the MIP's root bound is
-        far above CP-SAT's (JLR-2025: 13,549,339 after about 20 s alone;
-        CP-SAT's is near 11.7M at 60 s). With `MIP_SECONDS` left, `_mip`
-        computes it in this process instead (and searches on); with less, the
-        probe runs where its root can still come: at least `PROBE_SECONDS`
-        left and a model of at most `PROBE_CONSTRAINTS` CP-SAT constraints
-        (JLR-2025 has 18,153; large-s1 56,628, and HiGHS had not finished its
-        root after 90 s). Not from the start: on medium-s2, where the
-        neighbourhoods do not hand over, a probe from the start cost plans
-        (9.32M-9.49M in three 60 s runs, 9.27M-9.35M without) for a bound
-        0.6 % higher.
+        Called where the neighbourhoods hand over far from a proof, because
+        there, with parts and staff deciding the lost value, the MIP's root
+        bound is far above CP-SAT's. With `MIP_SECONDS` left, `_mip` computes
+        it in this process instead (and searches on); with less, the probe
+        runs where its root can still come: at least `PROBE_SECONDS` left and
+        a model of at most `PROBE_CONSTRAINTS` CP-SAT constraints (JLR-2025's
+        root comes in about 20 s; large-s1's had not come after 90 s). Not
+        from the start, where it cost plans for little bound on an instance
+        whose neighbourhoods do not hand over (benchmarks/README.md, "HiGHS'
+        root bound beside the search").
         """
         left = deadline - time.perf_counter() - _PROBE_MARGIN
         if (
@@ -524,17 +517,15 @@ class Portfolio:
         """HiGHS' branch and bound on the MIP (`planner.mip`) from `best`, for `share` of the time left.
 
         Where the neighbourhoods stall near a proof, the plans left to find
-        are often far from the incumbent in schedule (medium-s1's optimum
-        restarts 17 of its 20 lines on other days than the plan the
-        neighbourhoods stall at), and the MIP's LP guides its search there.
-        Its bound joins CP-SAT's, and its plans are used once the checker
-        passes them. Far from a proof it runs for a share of the time left
-        (see the class). Skipped where the time left is under `MIP_SECONDS`:
-        HiGHS needs about half a minute for its root node on the medium
-        instances and JLR-2025 before its search pays off, and where less time
-        is left, the neighbourhoods do better (medium-s2 at 60 s: 9,378,170
-        with the MIP from 36 s, 9,274,990 without); or under twice the model's
-        build time; or where HiGHS would not stop in time (`_highs_keeps_time`).
+        are often far from the incumbent in schedule, and the MIP's LP guides
+        its search there. Its bound joins CP-SAT's, and its plans are used
+        once the checker passes them. Far from a proof it runs for a share of
+        the time left (see the class). Skipped where the time left is under
+        `MIP_SECONDS`, because HiGHS needs about half a minute for its root
+        node on the medium instances and JLR-2025 before its search pays off
+        (benchmarks/README.md, "300 s with HiGHS searching alongside CP-SAT
+        near a proof"); or under twice the model's build time; or where HiGHS
+        would not stop in time (`_highs_keeps_time`).
         """
         left = deadline - time.perf_counter()
         if left < MIP_SECONDS or left < 2 * self.build_time or not self._highs_keeps_time():
@@ -569,14 +560,13 @@ class Portfolio:
         """The best production for `best`'s schedule, by HiGHS (`planner.mip.solve_production`).
 
         Where the neighbourhoods give way, production is what is left to
-        improve, and CP-SAT finds little of it: on large-s1, with the greedy
-        plan's schedule fixed, CP-SAT improves production by 0.7 % in 10 s
-        while HiGHS finds a plan 8 % better (`python -m benchmarks.production
-        large-s1 --time-limit 10`). It takes a share of the time left (one
-        thread; the whole search keeps the other), stops when the portfolio
-        is stopped, and its plan is used only if the checker passes it. It is
-        skipped where the share is under twice the model's build time (building
-        the MIP takes about as long), and where HiGHS would not stop in time
+        improve, and HiGHS finds far more of it than CP-SAT
+        (benchmarks/README.md, "Production alone, on the greedy plan's
+        schedule"). It takes a share of the time left (one thread; the whole
+        search keeps the other), stops when the portfolio is stopped, and its
+        plan is used only if the checker passes it. It is skipped where the
+        share is under twice the model's build time (building the MIP takes
+        about as long), and where HiGHS would not stop in time
         (`_highs_keeps_time`; both are the xl instance).
         """
         budget = POLISH_SHARE * (deadline - time.perf_counter())
@@ -599,11 +589,10 @@ class Portfolio:
     def _highs_keeps_time(self) -> bool:
         """Is the model small enough for HiGHS, in this process, to stop by the deadline?
 
-        Not xl-s1 (380,552 CP-SAT constraints): there HiGHS' production
-        search (`_polish`, alone) ran 378 s against a limit of 80 s, all at its
-        root node, where it did not stop for its own time limit; nothing says
-        it would stop for our interrupt sooner. The large instances (about
-        57,000) stop on time.
+        Not xl-s1 (380,552 CP-SAT constraints), because there HiGHS stayed at
+        its root node, past its own time limit, for more than four times that
+        limit; the large instances (about 57,000) stop on time
+        (benchmarks/README.md, "300 s against the MIP on medium, large and xl").
         """
         return self._size <= HIGHS_CONSTRAINTS
 
