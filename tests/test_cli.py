@@ -84,11 +84,11 @@ def test_verify_refuses_a_malformed_plan_file_with_exit_2(tmp_path: Path) -> Non
     assert "Traceback" not in err
 
 
-def test_schema_writes_both_formats(tmp_path: Path) -> None:
+def test_schema_writes_every_format(tmp_path: Path) -> None:
     code, _, _ = run("schema", "--out", str(tmp_path))
     assert code == 0
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["restart-instance-1.schema.json", "restart-plan-1.schema.json"]
+    assert names == ["restart-instance-1.schema.json", "restart-plan-1.schema.json", "restart-sweep-1.schema.json"]
     assert json.loads((tmp_path / names[0]).read_text())["title"] == "Instance"
 
 

@@ -8,7 +8,6 @@ Messages go to stderr; plans go to a file or stdout.
 from __future__ import annotations
 
 import json
-import math
 import signal
 import sys
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import click
 
 from planner.cli.errors import user_errors
+from planner.cli.options import solver_options
 from planner.formats.read import load_instance, load_plan
 from planner.formats.schema import Instance
 from planner.formats.write import write_atomically
@@ -32,22 +32,6 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _Seconds(click.FloatRange):
-    """A time limit: a finite number of seconds, 0 or more (nan and inf are no limit to keep)."""
-
-    name = "float"
-
-    def __init__(self) -> None:
-        super().__init__(min=0)
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        seconds = super().convert(value, param, ctx)
-        if not math.isfinite(seconds):
-            self.fail(f"{value!r} is not a finite number of seconds", param, ctx)
-        return seconds
-
-
-_SECONDS = _Seconds()
 # What a command does after its solves (checking the plan, its summary, writing it) takes up to
 # 14 us per line-day on this project's machine (8 instances, tiny to xl; 0.43 s on xl-s1:
 # benchmarks/README.md); twice that is kept back from the solves, for a slower machine.
@@ -72,53 +56,6 @@ def _solving_seconds(time_limit: float, inst: Instance, plans: int = 1) -> float
 # Each feasibility check of `explain`'s conflict search: the 10 s that --time-limit gave it before
 # that option bounded the whole command.
 _CHECK_SECONDS = 10.0
-
-
-def _solver_options(
-    time_limit: float = 60.0, time_help: str = "Seconds for the whole solve."
-) -> Callable[[F], F]:
-    """--time-limit, --workers, --seed, --log: defined once, each with an environment variable."""
-    options = [
-        click.option(
-            "--time-limit",
-            type=_SECONDS,
-            default=time_limit,
-            show_default=True,
-            envvar="RESTART_PLANNER_TIME_LIMIT",
-            help=time_help,
-        ),
-        click.option(
-            "--workers",
-            # Each CP-SAT worker keeps its own search state, so memory grows with every one;
-            # past 64 a 2-to-64-core machine gains nothing more from its portfolio.
-            type=click.IntRange(min=1, max=64),
-            default=2,
-            show_default=True,
-            envvar="RESTART_PLANNER_WORKERS",
-            help="CP-SAT search workers.",
-        ),
-        click.option(
-            "--seed",
-            type=click.IntRange(min=0, max=2**31 - 1),  # CP-SAT's random_seed is an int32
-            default=0,
-            show_default=True,
-            envvar="RESTART_PLANNER_SEED",
-            help="Random seed of the solver.",
-        ),
-        click.option(
-            "--log",
-            is_flag=True,
-            envvar="RESTART_PLANNER_LOG",
-            help="Print the solver's log on stderr.",
-        ),
-    ]
-
-    def decorate(func: F) -> F:
-        for option in reversed(options):
-            func = option(func)
-        return func
-
-    return decorate
 
 
 def _write(text: str, output: str) -> None:
@@ -191,7 +128,7 @@ def validate(instance: Path) -> None:
     envvar="RESTART_PLANNER_QUIET",
     help="No progress display on stderr, only the final summary.",
 )
-@_solver_options()
+@solver_options()
 @user_errors
 def solve(
     instance: Path,
@@ -322,7 +259,7 @@ def import_psplib(source: Path, output: str, name: str | None) -> None:
     help="Folder for the schema files.",
 )
 def schema(out_dir: Path) -> None:
-    """Write the JSON Schemas of the instance and plan formats."""
+    """Write the JSON Schemas of the instance, plan and sweep formats."""
     from planner.formats.schema import json_schemas
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -347,7 +284,7 @@ def schema(out_dir: Path) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the base plan's HTML report, with a table of the scenarios (the report extra).",
 )
-@_solver_options(time_help="Seconds for the whole command (the base and the scenarios share them).")
+@solver_options(time_help="Seconds for the whole command (the base and the scenarios share them).")
 @user_errors
 def whatif(
     instance: Path,
@@ -421,7 +358,7 @@ def _whatif_report(compared: WhatIf, path: Path) -> None:
     help="Price each resource, staff pool and supply by relaxing it alone and re-solving.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON on stdout.")
-@_solver_options(
+@solver_options(
     time_help="Seconds for the whole command (the solve without PLAN, the bottlenecks' re-solves, "
     "the conflict search)."
 )
@@ -495,7 +432,7 @@ def _explain_conflicts(inst: Instance, as_json: bool, time_limit: float, workers
     help="Objective units (the file's value units under lost_value) worth one change fewer; "
     "default: fewest changes among plans of the best value.",
 )
-@_solver_options()
+@solver_options()
 @user_errors
 def replan(
     instance: Path,
@@ -543,8 +480,10 @@ def _register_extra_commands() -> None:
     """Commands kept in their own packages (their libraries are optional extras, imported lazily)."""
     from planner.cli.report import report
     from planner.cli.spreadsheet import export, import_xlsx, template
+    from planner.cli.sweep import sweep
 
     main.add_command(report)
+    main.add_command(sweep)
     main.add_command(template)
     main.add_command(export)
     import_.add_command(import_xlsx)

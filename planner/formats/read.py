@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from planner.errors import InstanceError
-from planner.formats.schema import INSTANCE_FORMAT, PLAN_FORMAT, Instance, Plan
+from planner.formats.schema import INSTANCE_FORMAT, PLAN_FORMAT, SWEEP_FORMAT, Instance, Plan, Sweep
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -63,6 +63,25 @@ def load_plan(path: str | Path) -> Plan:
 
 def parse_plan(text: str | bytes, source: str | None = None) -> Plan:
     return parse_model(Plan, text, source)
+
+
+def load_sweep(path: str | Path) -> Sweep:
+    """Read and validate a `restart-sweep/1` file."""
+    return parse_sweep(read_file(path), source=str(path))
+
+
+def parse_sweep(text: str | bytes, source: str | None = None) -> Sweep:
+    """Validate the text of a `restart-sweep/1` file; each path may be uncertain once."""
+    sweep = parse_model(Sweep, text, source)
+    first: dict[str, int] = {}
+    problems = []
+    for k, item in enumerate(sweep.uncertain):
+        if item.path in first:
+            problems.append(f"uncertain[{k}].path: '{item.path}' is uncertain[{first[item.path]}] already")
+        first.setdefault(item.path, k)
+    if problems:
+        raise InstanceError(problems, source=source)
+    return sweep
 
 
 def _load(model: type[M], path: str | Path) -> M:
@@ -240,9 +259,9 @@ def _too_deep(loc: list[int | str], text: bytes, offset: int) -> str:
 
 def _check_format(model: type[M], raw: Any, source: str | None) -> None:
     """One clear message for a plan given as an instance (or the reverse), not ten."""
-    expected = {Instance: INSTANCE_FORMAT, Plan: PLAN_FORMAT}.get(model)
+    expected = {Instance: INSTANCE_FORMAT, Plan: PLAN_FORMAT, Sweep: SWEEP_FORMAT}.get(model)
     found = raw.get("format") if isinstance(raw, dict) else None
-    if expected and found in (INSTANCE_FORMAT, PLAN_FORMAT) and found != expected:
+    if expected and found in (INSTANCE_FORMAT, PLAN_FORMAT, SWEEP_FORMAT) and found != expected:
         raise InstanceError([f"format: this is a {found} file, not {expected}"], source=source)
 
 
@@ -355,6 +374,9 @@ def located_problems(err: ValidationError) -> list[str]:
         pattern = _PATTERNS.get(str(ctx.get("pattern"))) if kind == "string_pattern_mismatch" else None
         bound = _BOUNDS.get(kind, "{msg}").format(msg=detail["msg"], **ctx)
         message = pattern or _MESSAGES.get(kind) or bound
+        if kind == "value_error":  # a validator's own sentence, already in the file's terms
+            problems.append(f"{place(detail['loc'])}: {ctx.get('error', detail['msg'])}")
+            continue
         if kind not in ("missing", "extra_forbidden") and "input" in detail:
             message += f", got {_show(detail['input'])}"
         problems.append(f"{place(detail['loc'])}: {message}")

@@ -1,6 +1,7 @@
-"""The two file formats of the contract (../shared/spec/PROBLEM.md) as pydantic models.
+"""The file formats as pydantic models: the contract's two (../shared/spec/PROBLEM.md) and the sweep.
 
-`Instance` is `restart-instance/1`, `Plan` is `restart-plan/1`. Validation has
+`Instance` is `restart-instance/1`, `Plan` is `restart-plan/1`, `Sweep` is
+`restart-sweep/1` (models/formulation.md, "Sweeps"). Validation has
 two tiers: per-field rules (types, ranges, unknown fields) are pydantic's; the
 rules that need the whole file (references, duplicate ids, cycles, cross-field
 limits) live in `Instance._check_references`, which lists every problem with
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 INSTANCE_FORMAT = "restart-instance/1"
 PLAN_FORMAT = "restart-plan/1"
+SWEEP_FORMAT = "restart-sweep/1"
 
 # Counts are capped so that every sum the solver forms stays exact in int64
 # and the objective in a double (2^53); see also _ReferenceCheck._objective_fits.
@@ -439,9 +441,66 @@ class Plan(_Model):
         return pd.DataFrame(rows, columns=["line", "day", "shifts", "units"])
 
 
+# --- sweep ----------------------------------------------------------------------
+
+# A sweep solves once a sample: more than this is a typo, and its rows would not fit in memory.
+MAX_SAMPLES = 100_000
+MAX_CHOICES = 1_000
+Number = Annotated[float, Field(ge=-MAX_COUNT, le=MAX_COUNT)]  # an integer is a number too
+Whole = Annotated[int, Field(ge=-MAX_COUNT, le=MAX_COUNT)]
+Weight = Annotated[float, Field(ge=0, le=MAX_COUNT)]
+
+
+class Uncertain(_Model):
+    """One uncertain value: a path that `whatif` changes accept, and how it is drawn.
+
+    Exactly one of `triangular` ([min, mode, max]), `uniform` ([min, max],
+    integers, both ends included) and `choice` (values, with optional
+    `weights`). A number drawn is rounded to an integer and set; a string
+    such as ``+10%`` or ``-2`` changes the value as `whatif` would.
+    """
+
+    path: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    triangular: Annotated[list[Number], Field(min_length=3, max_length=3)] | None = None
+    uniform: Annotated[list[Whole], Field(min_length=2, max_length=2)] | None = None
+    choice: Annotated[list[Whole | str], Field(min_length=1, max_length=MAX_CHOICES)] | None = None
+    weights: (
+        Annotated[list[Annotated[float, Field(ge=0, le=MAX_COUNT)]], Field(max_length=MAX_CHOICES)] | None
+    ) = None
+
+    @model_validator(mode="after")
+    def _one_distribution(self) -> Uncertain:
+        given = [name for name in ("triangular", "uniform", "choice") if getattr(self, name) is not None]
+        if len(given) != 1:
+            found = ", ".join(given) if given else "none"
+            raise ValueError(f"give exactly one of triangular, uniform and choice (found: {found})")
+        if self.triangular is not None and not self.triangular[0] <= self.triangular[1] <= self.triangular[2]:
+            raise ValueError("triangular is [min, mode, max], with min <= mode <= max")
+        if self.uniform is not None and self.uniform[0] > self.uniform[1]:
+            raise ValueError("uniform is [min, max], with min <= max")
+        if self.weights is not None:
+            if self.choice is None:
+                raise ValueError("weights go with choice")
+            if len(self.weights) != len(self.choice):
+                raise ValueError(f"{len(self.weights)} weights for {len(self.choice)} choices")
+            if sum(self.weights) <= 0:
+                raise ValueError("the weights must not all be 0")
+        return self
+
+
+class Sweep(_Model):
+    """A `restart-sweep/1` file: how many scenarios to draw, from which seed, of what."""
+
+    format: Literal["restart-sweep/1"]
+    samples: Annotated[int, Field(ge=1, le=MAX_SAMPLES)]
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
+    uncertain: Annotated[list[Uncertain], Field(min_length=1, max_length=1_000)]
+
+
 def json_schemas() -> dict[str, dict[str, object]]:
     """File name -> JSON Schema of each format (checked in under models/)."""
     return {
         "restart-instance-1.schema.json": Instance.model_json_schema(),
         "restart-plan-1.schema.json": Plan.model_json_schema(),
+        "restart-sweep-1.schema.json": Sweep.model_json_schema(),
     }

@@ -1,0 +1,188 @@
+"""The `sweep` command: solve sampled scenarios of an instance, locally or on a Dask cluster.
+
+Registered by planner/cli/commands.py. The scenarios run in local processes
+(`--jobs` at a time), or on the Dask cluster whose scheduler `--scheduler`
+names (the `dask` extra). Rows and plans are written as each scenario ends;
+on bad input nothing is written and the exit code is 2.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import multiprocessing
+import os
+import sys
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import click
+
+from planner.cli.errors import user_errors
+from planner.cli.options import SECONDS
+from planner.errors import PlannerError
+
+
+@click.command("sweep")
+@click.argument("instance", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("sweep_file", metavar="SWEEP", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option(
+    "--time-limit", type=SECONDS, default=10.0, show_default=True, help="Seconds for each scenario's solve."
+)
+@click.option(
+    "--workers", type=click.IntRange(min=1, max=64), default=1, show_default=True, help="CP-SAT workers each."
+)
+@click.option("--jobs", type=click.IntRange(min=1, max=1024), default=None, help="Scenarios at a time.")
+@click.option("--seed", type=click.IntRange(min=0, max=2**31 - 1), default=0, show_default=True)
+@click.option("--resume", is_flag=True, help="Go on with the sweep in the output directory.")
+@click.option(
+    "--max-time",
+    type=SECONDS,
+    default=None,
+    help="Seconds for the whole sweep; the scenarios not started by then are left for --resume.",
+)
+@click.option("--scheduler", default=None, help="A Dask scheduler's address (tcp://host:8786): run there.")
+@user_errors
+def sweep(
+    instance: Path,
+    sweep_file: Path,
+    out_dir: Path,
+    time_limit: float,
+    workers: int,
+    jobs: int | None,
+    seed: int,
+    resume: bool,
+    max_time: float | None,
+    scheduler: str | None,
+) -> None:
+    """Solve each scenario that SWEEP (a restart-sweep/1 file) draws from INSTANCE; write their spread.
+
+    Each scenario is re-optimised from the base plan (what hindsight could
+    do). The output directory gets scenarios.csv (a row a scenario, written
+    as it ends), summary.json (P10/P50/P90 of the lost value, each line's
+    restart day and its chance to be back by the end of each week) and every
+    plan under plans/.
+    """
+    from planner.decisions.sweep import check_paths, draw, run_sweep
+    from planner.formats.read import load_instance, load_sweep
+    from planner.solve import solve
+
+    inst = load_instance(instance)
+    drawn = load_sweep(sweep_file)
+    check_paths(inst, drawn)
+    draw(drawn)  # the scenarios are drawn before anything is written
+    with _executor(jobs, workers, scheduler) as (executor, slots):
+        count = _runs(drawn.samples, slots)
+        click.echo(
+            f"{drawn.samples} scenarios, {slots} at a time, {time_limit:g} s each: "
+            f"about {(count + 1) * time_limit:g} s in all",
+            err=True,
+        )
+        base = solve(inst, time_limit=time_limit, workers=workers, seed=seed).plan
+        show = _Shown(drawn.samples)
+        with show:
+            run = run_sweep(
+                inst,
+                drawn,
+                out_dir,
+                executor,
+                time_limit=time_limit,
+                jobs=slots,
+                workers=workers,
+                seed=seed,
+                resume=resume,
+                base_plan=base if base.has_schedule else None,
+                max_seconds=max_time,
+                on_row=show.row,
+            )
+    click.echo(_summary_text(run.summary, inst.objective), err=True)
+    left = drawn.samples - len(run.rows)
+    if left:
+        click.echo(f"{left} scenarios not solved in the time given: --resume goes on with them", err=True)
+    click.echo(f"wrote {out_dir / 'scenarios.csv'} and {out_dir / 'summary.json'}", err=True)
+
+
+def _runs(samples: int, slots: int) -> int:
+    return math.ceil(samples / max(1, slots))
+
+
+@contextlib.contextmanager
+def _executor(jobs: int | None, workers: int, scheduler: str | None) -> Iterator[tuple[Executor, int]]:
+    """The executor the scenarios run on, and how many it runs at once."""
+    if scheduler is None:
+        slots = jobs or max(1, (os.cpu_count() or 1) // workers)
+        # Spawned, not forked: a fork of a process with solver threads may hold their locks.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=slots, mp_context=context) as pool:
+            try:
+                yield pool, slots
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        raise PlannerError(
+            "--scheduler runs on a Dask cluster: install the dask extra (pip install 'restart-planner[dask]')"
+        ) from None
+    try:
+        client = Client(scheduler, timeout=30)  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError) as err:
+        raise PlannerError(f"--scheduler {scheduler}: cannot reach the Dask scheduler ({err})") from None
+    with client:
+        slots = jobs or max(1, sum(client.nthreads().values()))  # type: ignore[no-untyped-call]
+        yield client.get_executor(), slots  # type: ignore[no-untyped-call]
+
+
+class _Shown:
+    """A progress bar over the scenarios on a terminal; a line a scenario otherwise."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> _Shown:
+        if sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+            self.bar = Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("scenarios", total=self.total)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def row(self, row: dict[str, Any], done: int, total: int) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done)
+            return
+        figures = "" if row["lost_value"] is None else f", lost value {row['lost_value']:,}"
+        bound = "" if row["bound"] is None else f" (bound {row['bound']:,})"
+        click.echo(f"scenario {row['scenario']} ({done}/{total}): {row['status']}{figures}{bound}", err=True)
+
+
+def _summary_text(summary: dict[str, Any], objective: str) -> str:
+    statuses = ", ".join(f"{n} {status}" for status, n in summary["statuses"].items())
+    lines = [f"{summary['scenarios']} scenarios: {statuses}"]
+    for key in ("lost_value", "lost_units", "bound"):
+        spread = summary[key]
+        if spread["p50"] is not None:
+            name = f"{objective} bound" if key == "bound" else key.replace("_", " ")
+            lines.append(
+                f"  {name}: P10 {spread['p10']:,}  P50 {spread['p50']:,}  P90 {spread['p90']:,}  "
+                f"mean {spread['mean']:,}"
+            )
+    return "\n".join(lines)

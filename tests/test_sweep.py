@@ -1,0 +1,349 @@
+"""Scenario sweeps: the sweep file, reproducible drawing, the summary's statistics and the run itself."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planner.cli.commands import main
+from planner.decisions.changes import apply_changes
+from planner.decisions.sweep import (
+    check_paths,
+    draw,
+    percentile,
+    read_table,
+    run_sweep,
+    summarize,
+    week_ends,
+)
+from planner.errors import InstanceError, PlannerError
+from planner.formats.read import load_instance, load_plan, parse_sweep
+from planner.formats.schema import Sweep
+from planner.verify import verify
+
+from helpers import EXAMPLES
+
+GATE = EXAMPLES / "05-parts-gate-and-lead-time.json"
+JLR = Path(__file__).resolve().parents[1] / "instances" / "jlr-2025.json"
+JLR_SWEEP = JLR.with_name("jlr-2025-sweep.json")
+
+
+def _sweep(**overrides: Any) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "format": "restart-sweep/1",
+        "samples": 6,
+        "seed": 1,
+        "uncertain": [
+            {"path": "systems.erp.duration_days", "triangular": [2, 3, 6]},
+            {"path": "materials.wheel.supply.lead_days", "uniform": [0, 4]},
+            {"path": "resources.sec-team.capacity", "choice": [1, 2], "weights": [3, 1]},
+        ],
+    }
+    return d | overrides
+
+
+def _parsed(**overrides: Any) -> Sweep:
+    return parse_sweep(json.dumps(_sweep(**overrides)))
+
+
+# --- the file ------------------------------------------------------------------------------
+
+
+def test_the_issues_example_sweep_file_is_valid() -> None:
+    sweep = parse_sweep(
+        json.dumps(
+            {
+                "format": "restart-sweep/1",
+                "samples": 200,
+                "seed": 1,
+                "uncertain": [
+                    {"path": "systems.sap-erp.duration_days", "triangular": [6, 9, 15]},
+                    {"path": "materials.parts-eu.supply.from_day", "uniform": [20, 40]},
+                    {"path": "resources.forensic-it.capacity", "choice": [2, 3, 4], "weights": [1, 2, 1]},
+                    {"path": "plants.halewood.staff.production", "choice": ["-10%", "+0", "+10%"]},
+                ],
+            }
+        )
+    )
+    assert sweep.samples == 200 and len(sweep.uncertain) == 4
+    # JLR-2025's SAP clearance has two modes: the duration is each mode's, and the sweep says so.
+    jlr = load_instance(JLR)
+    with pytest.raises(InstanceError) as err:
+        check_paths(jlr, sweep)
+    assert err.value.problems == [
+        "uncertain[0] (value 6): systems.sap-erp.modes: give either modes or duration_days + demand, not both"
+    ]
+    check_paths(jlr, parse_sweep(JLR_SWEEP.read_bytes()))
+
+
+@pytest.mark.parametrize(
+    ("uncertain", "expected"),
+    [
+        ([{"path": "a.b", "triangular": [3, 2, 1]}], "uncertain[0]: triangular is [min, mode, max]"),
+        ([{"path": "a.b"}], "uncertain[0]: give exactly one of triangular, uniform and choice (found: none)"),
+        ([{"path": "a.b", "uniform": [1, 2], "choice": [1]}], "(found: uniform, choice)"),
+        ([{"path": "a.b", "uniform": [2, 1]}], "uncertain[0]: uniform is [min, max], with min <= max"),
+        ([{"path": "a.b", "choice": [1, 2], "weights": [1]}], "uncertain[0]: 1 weights for 2 choices"),
+        ([{"path": "a.b", "uniform": [1, 2], "weights": [1]}], "uncertain[0]: weights go with choice"),
+        ([{"path": "a.b", "choice": [1], "weights": [0]}], "uncertain[0]: the weights must not all be 0"),
+        ([{"path": "a.b", "uniform": [1.5, 2]}], "uncertain[0].uniform[0]: expected an integer"),
+        (
+            [{"path": "a.b", "uniform": [1, 2]}, {"path": "a.b", "choice": [1]}],
+            "uncertain[1].path: 'a.b' is uncertain[0] already",
+        ),
+    ],
+)
+def test_a_bad_sweep_file_is_refused_with_the_place_of_each_problem(
+    uncertain: list[dict[str, Any]], expected: str
+) -> None:
+    with pytest.raises(InstanceError) as err:
+        parse_sweep(json.dumps(_sweep(uncertain=uncertain)))
+    assert any(expected in p for p in err.value.problems), err.value.problems
+
+
+def test_samples_are_bounded_and_an_instance_is_not_a_sweep() -> None:
+    with pytest.raises(InstanceError, match=r"samples: must be at most 100000"):
+        parse_sweep(json.dumps(_sweep(samples=10**6)))
+    with pytest.raises(InstanceError, match="this is a restart-instance/1 file, not restart-sweep/1"):
+        parse_sweep(GATE.read_bytes())
+
+
+def test_paths_and_values_are_checked_against_the_instance_before_any_solve() -> None:
+    inst = load_instance(GATE)
+    unknown = _parsed(uncertain=[{"path": "resources.sec-teem.capacity", "uniform": [1, 2]}])
+    with pytest.raises(InstanceError) as err:
+        check_paths(inst, unknown)
+    assert err.value.problems[0].startswith("uncertain[0].path: "), err.value.problems
+    assert "sec-teem" in err.value.problems[0]
+    negative = _parsed(uncertain=[{"path": "systems.erp.duration_days", "uniform": [-1, 2]}])
+    with pytest.raises(InstanceError) as err:
+        check_paths(inst, negative)
+    assert err.value.problems[0].startswith("uncertain[0] (value -1): "), err.value.problems
+
+
+# --- drawing -------------------------------------------------------------------------------
+
+
+def test_the_same_file_draws_the_same_scenarios_and_a_scenario_does_not_depend_on_the_count() -> None:
+    many = draw(_parsed(samples=50))
+    assert many == draw(_parsed(samples=50))
+    assert draw(_parsed(samples=7)) == many[:7]
+    assert draw(_parsed(samples=50, seed=2)) != many
+    assert [s.index for s in many] == list(range(1, 51))
+
+
+def test_each_value_is_drawn_from_its_distribution() -> None:
+    scenarios = draw(_parsed(samples=400))
+    durations = [s.values[0] for s in scenarios]
+    leads = [s.values[1] for s in scenarios]
+    teams = [s.values[2] for s in scenarios]
+    assert set(durations) <= set(range(2, 7)) and all(isinstance(v, int) for v in durations)
+    assert set(leads) == set(range(5))  # both ends included, every integer between
+    assert set(teams) == {1, 2}
+    assert 0.6 < teams.count(1) / len(teams) < 0.9  # weights 3 : 1
+    # triangular [2, 3, 6]: the mean is (2 + 3 + 6) / 3, before rounding
+    assert abs(sum(durations) / len(durations) - 11 / 3) < 0.25
+
+
+def test_a_choice_of_weight_zero_is_never_drawn_and_strings_stay_relative_changes() -> None:
+    sweep = _parsed(
+        samples=100,
+        uncertain=[{"path": "resources.sec-team.capacity", "choice": ["+1", "+0"], "weights": [0, 1]}],
+    )
+    scenarios = draw(sweep)
+    assert {s.values for s in scenarios} == {("+0",)}
+    (relative,) = scenarios[0].changes(sweep)
+    assert (relative.path, relative.operation, relative.value) == ("resources.sec-team.capacity", "add", 0)
+
+
+def test_a_negative_number_drawn_is_set_not_subtracted() -> None:
+    sweep = _parsed(uncertain=[{"path": "resources.sec-team.capacity", "choice": [-1]}])
+    (change,) = draw(sweep)[0].changes(sweep)
+    assert (change.operation, change.value) == ("set", -1)
+
+
+# --- statistics ----------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-(10**9), 10**9), min_size=1, max_size=40), st.sampled_from([10, 50, 90, 0, 100]))
+def test_percentiles_are_numpys_linear_ones(values: list[int], q: int) -> None:
+    assert percentile(values, q) == pytest.approx(float(np.percentile(values, q)), rel=1e-9, abs=1e-6)
+
+
+def test_a_percentile_among_the_never_restarted_is_never() -> None:
+    assert percentile([3, 4, math.inf, math.inf], 50) == math.inf
+    assert percentile([3, 4, 5, math.inf], 50) == 4.5
+    assert percentile([3, math.inf], 0) == 3
+
+
+def test_the_summary_gives_spreads_and_each_lines_chance_to_be_back() -> None:
+    inst = load_instance(GATE)  # one line A, horizon 10
+    rows = [
+        {
+            "scenario": 1,
+            "status": "optimal",
+            "lost_value": 100,
+            "lost_units": 10,
+            "bound": 100,
+            "restart:A": 3,
+        },
+        {
+            "scenario": 2,
+            "status": "optimal",
+            "lost_value": 200,
+            "lost_units": 20,
+            "bound": 200,
+            "restart:A": 8,
+        },
+        {
+            "scenario": 3,
+            "status": "feasible",
+            "lost_value": 400,
+            "lost_units": 40,
+            "bound": 300,
+            "restart:A": None,
+        },
+        {
+            "scenario": 4,
+            "status": "unknown",
+            "lost_value": None,
+            "lost_units": None,
+            "bound": None,
+            "restart:A": None,
+        },
+    ]
+    summary = summarize(inst, rows)
+    assert summary["scenarios"] == 4
+    assert summary["statuses"] == {"feasible": 1, "optimal": 2, "unknown": 1}
+    assert summary["lost_value"] == {"mean": 233, "p10": 120, "p50": 200, "p90": 360}
+    assert summary["bound"]["p50"] == 200
+    assert week_ends(10) == [6, 9]
+    assert summary["lines"]["A"] == {"p50": 8, "p90": None, "back_by": {"6": 0.3333, "9": 0.6667}}
+
+
+# --- running -------------------------------------------------------------------------------
+
+
+def _scenario_instances(sweep: Sweep) -> dict[int, Any]:
+    base = load_instance(GATE)
+    return {s.index: apply_changes(base, s.changes(sweep)) for s in draw(sweep)}
+
+
+def test_a_sweep_writes_a_row_and_a_verified_plan_a_scenario(tmp_path: Path) -> None:
+    inst, sweep = load_instance(GATE), _parsed()
+    with ThreadPoolExecutor(1) as pool:
+        run = run_sweep(inst, sweep, tmp_path / "out", pool, time_limit=5, jobs=1)
+    assert run.solved == 6 and run.resumed == 0
+    rows = read_table(tmp_path / "out" / "scenarios.csv")
+    assert [r["scenario"] for r in rows] == list(range(1, 7))
+    with (tmp_path / "out" / "scenarios.csv").open() as file:
+        header = next(csv.reader(file))
+    assert header == [
+        "scenario",
+        "systems.erp.duration_days",
+        "materials.wheel.supply.lead_days",
+        "resources.sec-team.capacity",
+        "status",
+        "lost_value",
+        "lost_units",
+        "bound",
+        "restart:A",
+    ]
+    instances = _scenario_instances(sweep)
+    for r, scenario in zip(rows, draw(sweep), strict=True):
+        assert [r[u.path] for u in sweep.uncertain] == list(scenario.values)
+        plan = load_plan(tmp_path / "out" / "plans" / f"scenario-{r['scenario']:05d}.json")
+        assert verify(instances[r["scenario"]], plan).ok
+        assert r["status"] == plan.status == "optimal"  # tiny instances: every solve is proven
+        assert r["lost_value"] == plan.lost_value and r["bound"] == plan.objective.bound
+        assert r["restart:A"] == plan.lines[0].restart_day
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary == run.summary and summary["scenarios"] == 6
+
+
+def test_a_longer_lead_time_never_loses_less(tmp_path: Path) -> None:
+    # One uncertain value, every scenario proven optimal: the losses must rise with the lead time.
+    inst = load_instance(GATE)
+    sweep = _parsed(samples=12, uncertain=[{"path": "materials.wheel.supply.lead_days", "uniform": [0, 6]}])
+    with ThreadPoolExecutor(2) as pool:
+        run = run_sweep(inst, sweep, tmp_path / "out", pool, time_limit=5, jobs=2)
+    by_lead = sorted((r["materials.wheel.supply.lead_days"], r["lost_value"]) for r in run.rows)
+    assert all(r["status"] == "optimal" for r in run.rows)
+    assert [v for _, v in by_lead] == sorted(v for _, v in by_lead)
+    assert len({lead for lead, _ in by_lead}) > 2
+
+
+def test_resume_solves_only_what_is_missing_and_only_for_the_same_sweep(tmp_path: Path) -> None:
+    inst, out = load_instance(GATE), tmp_path / "out"
+    with ThreadPoolExecutor(1) as pool:
+        first = run_sweep(inst, _parsed(), out, pool, time_limit=5)
+        rows = (out / "scenarios.csv").read_text().splitlines()
+        (out / "scenarios.csv").write_text("\n".join(rows[:4]) + "\n")  # as if stopped after 3 scenarios
+        again = run_sweep(inst, _parsed(), out, pool, time_limit=5, resume=True)
+        assert (again.resumed, again.solved) == (3, 3)
+        assert again.rows == first.rows
+        with pytest.raises(PlannerError, match="holds a sweep already"):
+            run_sweep(inst, _parsed(), out, pool, time_limit=5)
+        with pytest.raises(PlannerError, match=r"holds another sweep \(its sweep differ\)"):
+            run_sweep(inst, _parsed(seed=9), out, pool, time_limit=5, resume=True)
+
+
+def test_max_seconds_leaves_the_scenarios_it_has_no_time_for(tmp_path: Path) -> None:
+    inst = load_instance(GATE)
+    with ThreadPoolExecutor(1) as pool:
+        run = run_sweep(inst, _parsed(), tmp_path / "out", pool, time_limit=5, max_seconds=0.5)
+    assert run.rows == [] and run.summary["scenarios"] == 0
+
+
+def test_a_dask_cluster_solves_the_same_scenarios(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    inst, sweep = load_instance(GATE), _parsed()
+    with ThreadPoolExecutor(1) as pool:
+        local = run_sweep(inst, sweep, tmp_path / "local", pool, time_limit=5)
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        on_dask = run_sweep(inst, sweep, tmp_path / "dask", client.get_executor(), time_limit=5, jobs=2)
+    assert on_dask.rows == local.rows
+
+
+# --- the command ---------------------------------------------------------------------------
+
+
+def test_the_sweep_command_writes_the_table_and_the_summary(tmp_path: Path) -> None:
+    sweep_file = tmp_path / "sweep.json"
+    sweep_file.write_text(json.dumps(_sweep(samples=3)))
+    out = tmp_path / "out"
+    args = ["sweep", str(GATE), str(sweep_file), "-o", str(out), "--time-limit", "3", "--jobs", "1"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "3 scenarios: 3 optimal" in result.output
+    assert len(read_table(out / "scenarios.csv")) == 3
+    assert json.loads((out / "summary.json").read_text())["scenarios"] == 3
+    assert load_plan(out / "base-plan.json").status == "optimal"
+
+
+def test_a_bad_sweep_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    sweep_file = tmp_path / "sweep.json"
+    sweep_file.write_text(
+        json.dumps(_sweep(uncertain=[{"path": "lines.B.rate_per_shift", "uniform": [1, 2]}]))
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["sweep", str(GATE), str(sweep_file), "-o", str(out)])
+    assert result.exit_code == 2
+    assert "uncertain[0].path: " in result.output and "Traceback" not in result.output
+    assert not out.exists()
