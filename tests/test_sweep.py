@@ -20,6 +20,7 @@ from planner.decisions.changes import apply_changes
 from planner.decisions.sweep import (
     check_paths,
     draw,
+    keep_in_order,
     percentile,
     read_table,
     run_sweep,
@@ -28,7 +29,7 @@ from planner.decisions.sweep import (
 )
 from planner.errors import InstanceError, PlannerError
 from planner.formats.read import load_instance, load_plan, parse_sweep
-from planner.formats.schema import Sweep
+from planner.formats.schema import Plan, Sweep
 from planner.verify import verify
 
 from helpers import EXAMPLES
@@ -347,3 +348,90 @@ def test_a_bad_sweep_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "uncertain[0].path: " in result.output and "Traceback" not in result.output
     assert not out.exists()
+
+
+# --- a plan kept under each scenario ------------------------------------------------------------
+
+
+def _optimal_plan(path: Path) -> Plan:
+    from planner.solve import solve
+
+    result = solve(load_instance(path), time_limit=10, workers=1)
+    assert result.status == "optimal"
+    return result.plan
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.json")))
+def test_a_plan_kept_in_its_order_on_its_own_instance_verifies_and_keeps_its_modes(name: str) -> None:
+    from planner.problem.data import ProblemData
+    from planner.problem.decisions import decisions_from_plan
+    from planner.search.greedy import in_order
+
+    inst = load_instance(EXAMPLES / name)
+    plan = _optimal_plan(EXAMPLES / name)
+    kept, figures = keep_in_order(inst, plan, time_limit=5)
+    assert kept is not None and figures is not None
+    assert verify(inst, kept).ok
+    assert figures.bound <= figures.value == kept.objective.value
+    assert kept.objective.value >= plan.objective.value  # the optimum is the least any plan loses
+    data = ProblemData.from_instance(inst)
+    ordered = in_order(data, decisions_from_plan(data, plan))
+    assert ordered is not None
+    modes = {s: chosen[0] for s, chosen in decisions_from_plan(data, plan).systems.items() if chosen}
+    pinned = {s for s, system in enumerate(data.systems) if system.fixed_start is not None}
+    assert all(ordered.systems[s][0] == k for s, k in modes.items() if s not in pinned and ordered.systems[s])
+
+
+def test_with_a_kept_plan_each_row_gives_what_it_loses_and_the_value_of_information(tmp_path: Path) -> None:
+    inst = load_instance(GATE)
+    plan = _optimal_plan(GATE)
+    with ThreadPoolExecutor(1) as pool:
+        run = run_sweep(inst, _parsed(), tmp_path / "out", pool, time_limit=5, base_plan=plan, keep=True)
+    instances = _scenario_instances(_parsed())
+    for r in run.rows:
+        assert r["status"] == "optimal"
+        assert r["kept_bound"] <= r["kept_lost_value"]
+        assert r["value_of_information"] == r["kept_lost_value"] - r["lost_value"] >= 0
+        kept, _ = keep_in_order(instances[r["scenario"]], plan, time_limit=5)
+        assert kept is not None and kept.objective.value == r["kept_lost_value"]
+    assert run.summary["value_of_information"]["p50"] is not None
+    header = (tmp_path / "out" / "scenarios.csv").read_text().splitlines()[0].split(",")
+    assert header[header.index("bound") + 1 :][:3] == [
+        "kept_lost_value",
+        "kept_bound",
+        "value_of_information",
+    ]
+
+
+def test_a_slower_clearance_never_makes_the_kept_plan_lose_less(tmp_path: Path) -> None:
+    inst = load_instance(GATE)
+    plan = _optimal_plan(GATE)
+    sweep = _parsed(samples=10, uncertain=[{"path": "systems.erp.duration_days", "uniform": [3, 7]}])
+    with ThreadPoolExecutor(2) as pool:
+        run = run_sweep(inst, sweep, tmp_path / "out", pool, time_limit=5, jobs=2, base_plan=plan, keep=True)
+    by_duration = sorted((r["systems.erp.duration_days"], r["kept_lost_value"]) for r in run.rows)
+    assert [v for _, v in by_duration] == sorted(v for _, v in by_duration)
+    assert by_duration[0][0] == 3 and by_duration[0][1] == plan.objective.value  # the base's own duration
+
+
+def test_the_sweep_command_keeps_a_plan_given_with_plan(tmp_path: Path) -> None:
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(_optimal_plan(GATE).to_json())
+    sweep_file = tmp_path / "sweep.json"
+    sweep_file.write_text(json.dumps(_sweep(samples=2)))
+    out = tmp_path / "out"
+    args = [
+        "sweep",
+        str(GATE),
+        str(sweep_file),
+        "-o",
+        str(out),
+        "--plan",
+        str(plan_file),
+        "--time-limit",
+        "3",
+    ]
+    result = CliRunner().invoke(main, [*args, "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "value of information: P10" in result.output
+    assert all(r["value_of_information"] is not None for r in read_table(out / "scenarios.csv"))

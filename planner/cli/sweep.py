@@ -37,6 +37,13 @@ from planner.errors import PlannerError
 )
 @click.option("--jobs", type=click.IntRange(min=1, max=1024), default=None, help="Scenarios at a time.")
 @click.option("--seed", type=click.IntRange(min=0, max=2**31 - 1), default=0, show_default=True)
+@click.option(
+    "--plan",
+    "plan_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also keep this plan in its order under each scenario: what it loses; the value of information.",
+)
 @click.option("--resume", is_flag=True, help="Go on with the sweep in the output directory.")
 @click.option(
     "--max-time",
@@ -54,6 +61,7 @@ def sweep(
     workers: int,
     jobs: int | None,
     seed: int,
+    plan_path: Path | None,
     resume: bool,
     max_time: float | None,
     scheduler: str | None,
@@ -64,15 +72,25 @@ def sweep(
     do). The output directory gets scenarios.csv (a row a scenario, written
     as it ends), summary.json (P10/P50/P90 of the lost value, each line's
     restart day and its chance to be back by the end of each week) and every
-    plan under plans/.
+    plan under plans/. With --plan, that plan is also kept under each
+    scenario (its modes, its order of clearances and restarts, each as early
+    as the scenario permits, production re-optimised): the rows then give
+    what it loses and the value of information, what re-optimising saves.
     """
     from planner.decisions.sweep import check_paths, draw, run_sweep
-    from planner.formats.read import load_instance, load_sweep
+    from planner.formats.read import load_instance, load_plan, load_sweep
     from planner.solve import solve
+    from planner.verify import verify
 
     inst = load_instance(instance)
     drawn = load_sweep(sweep_file)
     check_paths(inst, drawn)
+    kept = None
+    if plan_path is not None:
+        kept = load_plan(plan_path)
+        report = verify(inst, kept)
+        if not kept.has_schedule or not report.ok:
+            raise PlannerError(f"{plan_path}: not a plan of {instance} (restart-planner verify says why)")
     draw(drawn)  # the scenarios are drawn before anything is written
     with _executor(jobs, workers, scheduler) as (executor, slots):
         count = _runs(drawn.samples, slots)
@@ -81,7 +99,7 @@ def sweep(
             f"about {(count + 1) * time_limit:g} s in all",
             err=True,
         )
-        base = solve(inst, time_limit=time_limit, workers=workers, seed=seed).plan
+        base = kept or solve(inst, time_limit=time_limit, workers=workers, seed=seed).plan
         show = _Shown(drawn.samples)
         with show:
             run = run_sweep(
@@ -95,6 +113,7 @@ def sweep(
                 seed=seed,
                 resume=resume,
                 base_plan=base if base.has_schedule else None,
+                keep=kept is not None,
                 max_seconds=max_time,
                 on_row=show.row,
             )
@@ -177,9 +196,9 @@ class _Shown:
 def _summary_text(summary: dict[str, Any], objective: str) -> str:
     statuses = ", ".join(f"{n} {status}" for status, n in summary["statuses"].items())
     lines = [f"{summary['scenarios']} scenarios: {statuses}"]
-    for key in ("lost_value", "lost_units", "bound"):
-        spread = summary[key]
-        if spread["p50"] is not None:
+    for key in ("lost_value", "lost_units", "bound", "kept_lost_value", "value_of_information"):
+        spread = summary.get(key)
+        if spread is not None and spread["p50"] is not None:
             name = f"{objective} bound" if key == "bound" else key.replace("_", " ")
             lines.append(
                 f"  {name}: P10 {spread['p10']:,}  P50 {spread['p50']:,}  P90 {spread['p90']:,}  "

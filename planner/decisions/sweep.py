@@ -38,6 +38,10 @@ from planner.errors import InstanceError, PlannerError, SolveError
 from planner.formats.read import load_plan, parse_instance, parse_plan
 from planner.formats.schema import Instance, Plan, Sweep, Uncertain
 from planner.formats.write import write_atomically
+from planner.mip import solve_production
+from planner.problem.data import ProblemData
+from planner.problem.decisions import build_plan, decisions_from_plan
+from planner.search.greedy import in_order
 from planner.solve import solve
 from planner.verify import verify
 
@@ -153,6 +157,7 @@ class Task:
     time_limit: float
     workers: int
     seed: int
+    keep: bool = False  # also evaluate `base_plan` kept in its order (`--plan`)
 
 
 @dataclass(frozen=True)
@@ -168,25 +173,42 @@ class Outcome:
     restarts: dict[str, int | None]
     plan: str | None
     problem: str | None = None  # why the scenario could not be solved (an invalid combination)
+    kept: Kept | None = None  # the base plan kept in its order, with `Task.keep`
+
+
+@dataclass(frozen=True)
+class Kept:
+    """The base plan kept in its order under a scenario: what it loses, at least and as found.
+
+    `value` is the plan's objective (its production the best HiGHS found for
+    that schedule); `bound` the least any production of that schedule loses.
+    """
+
+    value: int
+    bound: int
 
 
 def solve_scenario(task: Task) -> Outcome:
-    """Apply the scenario's changes, solve from the base plan, check the plan (runs in a worker)."""
+    """Apply the scenario's changes, solve from the base plan, check the plan (runs in a worker).
+
+    With `task.keep`, the base plan kept in its order (`keep_in_order`) is
+    evaluated first, on a quarter of the time, and is the solve's fallback,
+    so the re-optimised plan never loses more than it.
+    """
+    started = time.monotonic()
     base = parse_instance(task.instance)
     try:
         changed = apply_changes(base, list(task.changes))
     except InstanceError as err:
         return Outcome(task.index, "invalid", None, None, None, None, {}, None, "; ".join(err.problems))
     hint = None if task.base_plan is None else parse_plan(task.base_plan)
+    kept = None
+    if task.keep and hint is not None:
+        kept_plan, kept = keep_in_order(changed, hint, time_limit=task.time_limit / 4)
+        hint = kept_plan if kept_plan is not None else hint
     # As whatif does: from its own greedy plan, the base plan kept as the fallback (`solve`'s `follow_hint`).
-    result = solve(
-        changed,
-        hint=hint,
-        follow_hint=False,
-        time_limit=task.time_limit,
-        workers=task.workers,
-        seed=task.seed,
-    )
+    limit, workers = max(0.0, task.time_limit - (time.monotonic() - started)), task.workers
+    result = solve(changed, hint=hint, follow_hint=False, time_limit=limit, workers=workers, seed=task.seed)
     plan = result.plan
     if plan.has_schedule:
         report = verify(changed, plan)
@@ -204,16 +226,52 @@ def solve_scenario(task: Task) -> Outcome:
         plan.objective.bound,
         restarts,
         plan.to_json(),
+        kept=kept,
     )
+
+
+def keep_in_order(instance: Instance, plan: Plan, *, time_limit: float) -> tuple[Plan | None, Kept | None]:
+    """`plan` kept in its order on `instance` (`greedy.in_order`), production by HiGHS; checked.
+
+    The schedule keeps `plan`'s clearance modes and its order of clearances
+    and restarts, each as early as `instance` permits; production is then
+    re-optimised for that schedule (`planner.mip.solve_production`, within
+    `time_limit`), the greedy's day-by-day production where HiGHS finds
+    nothing better. None when the pins of `instance` cannot be placed.
+    """
+    data = ProblemData.from_instance(instance)
+    scheduled = in_order(data, decisions_from_plan(data, plan))
+    if scheduled is None:
+        return None, None
+    best, bound = scheduled, 0
+    if data.objective != "makespan":  # production does not change a makespan
+        outcome = solve_production(data, scheduled, time_limit=time_limit, threads=1)
+        if outcome.decisions is not None and outcome.decisions.objective < best.objective:
+            best = outcome.decisions
+        if outcome.bound is not None:
+            bound = max(0, math.ceil(outcome.bound - 1e-6))
+    else:
+        bound = scheduled.objective
+    kept = build_plan(instance, data, best, "feasible", 0)
+    if not verify(instance, kept).ok:
+        raise SolveError("planner bug: a plan kept in its order fails verify")
+    return kept, Kept(best.objective, min(bound, best.objective))
 
 
 # --- the table ---------------------------------------------------------------------------
 
 
-def columns(instance: Instance, sweep: Sweep) -> list[str]:
-    """scenarios.csv's header: scenario, each uncertain path, the figures, restart:<line> per line."""
+KEPT_COLUMNS = ["kept_lost_value", "kept_bound", "value_of_information"]
+
+
+def columns(instance: Instance, sweep: Sweep, keep: bool = False) -> list[str]:
+    """scenarios.csv's header: scenario, each uncertain path, the figures, restart:<line> per line.
+
+    With `keep` (`--plan`), also the kept plan's objective, its bound, and
+    the value of information: the kept plan's objective less the re-optimised one.
+    """
     head = ["scenario", *(u.path for u in sweep.uncertain), "status", "lost_value", "lost_units", "bound"]
-    return head + [f"restart:{line.id}" for line in instance.lines]
+    return head + (KEPT_COLUMNS if keep else []) + [f"restart:{line.id}" for line in instance.lines]
 
 
 def row(sweep: Sweep, scenario: SampledScenario, outcome: Outcome) -> dict[str, Any]:
@@ -225,6 +283,13 @@ def row(sweep: Sweep, scenario: SampledScenario, outcome: Outcome) -> dict[str, 
         "lost_units": outcome.lost_units,
         "bound": outcome.bound,
     }
+    if outcome.kept is not None:
+        found = None if outcome.objective is None else outcome.kept.value - outcome.objective
+        figures |= {
+            "kept_lost_value": outcome.kept.value,
+            "kept_bound": outcome.kept.bound,
+            "value_of_information": found,
+        }
     restarts = {f"restart:{line}": day for line, day in outcome.restarts.items()}
     return {"scenario": scenario.index, **values, **figures, **restarts}
 
@@ -316,6 +381,11 @@ def summarize(instance: Instance, rows: Sequence[dict[str, Any]]) -> dict[str, A
         "lost_value": _spread([r["lost_value"] for r in planned if r["lost_value"] is not None]),
         "lost_units": _spread([r["lost_units"] for r in planned if r["lost_units"] is not None]),
         "bound": _spread([r["bound"] for r in planned if r["bound"] is not None]),
+        **{
+            key: _spread([r[key] for r in planned if r.get(key) is not None])
+            for key in KEPT_COLUMNS
+            if any(key in r for r in rows)
+        },
         "lines": lines,
     }
 
@@ -353,24 +423,29 @@ def run_sweep(
     seed: int = 0,
     resume: bool = False,
     base_plan: Plan | None = None,
+    keep: bool = False,
     max_seconds: float | None = None,
     on_row: OnRow | None = None,
 ) -> SweepRun:
     """Solve the scenarios of `sweep` on `executor`, `jobs` at a time; write each row and plan as it ends.
 
     `base_plan` (the base instance's plan, solved by the caller) is every
-    scenario's warm start. With `resume`, the scenarios already in
-    `out_dir`'s scenarios.csv are kept and not solved again; `out_dir` must
-    then hold this sweep, with the same settings. Without it, `out_dir` must
-    not hold a sweep yet. With `max_seconds`, no scenario is given time past
-    that many seconds from now: those that would start later are left for a
-    resumed run. Files are written atomically, so an interrupted sweep loses
-    only the scenarios being solved.
+    scenario's warm start; with `keep`, it is also kept in its order under
+    each scenario (`keep_in_order`) and the value of information reported.
+    With `resume`, the scenarios already in `out_dir`'s scenarios.csv are
+    kept and not solved again; `out_dir` must then hold this sweep, with the
+    same settings. Without it, `out_dir` must not hold a sweep yet. With
+    `max_seconds`, no scenario is given time past that many seconds from
+    now: those that would start later are left for a resumed run. Files are
+    written atomically, so an interrupted sweep loses only the scenarios
+    being solved.
     """
     began = time.monotonic()
-    settings = _settings(instance, sweep, time_limit, workers, seed)
+    if keep and base_plan is None:
+        raise PlannerError("a sweep that keeps a plan needs that plan")
+    settings = _settings(instance, sweep, time_limit, workers, seed, base_plan if keep else None)
     done = _prepare(out_dir, settings, resume)
-    header = columns(instance, sweep)
+    header = columns(instance, sweep, keep)
     scenarios = {s.index: s for s in draw(sweep)}
     rows = {int(r["scenario"]): r for r in done if int(r["scenario"]) in scenarios}
     resumed = len(rows)
@@ -391,7 +466,8 @@ def run_sweep(
             seconds = min(seconds, max_seconds - (time.monotonic() - began))
         if scenario is None or seconds < _LEAST_SECONDS:
             return
-        task = Task(scenario.index, text, plan_text, tuple(scenario.changes(sweep)), seconds, workers, seed)
+        changes = tuple(scenario.changes(sweep))
+        task = Task(scenario.index, text, plan_text, changes, seconds, workers, seed, keep)
         running[executor.submit(solve_scenario, task)] = scenario
 
     try:
@@ -422,14 +498,20 @@ def run_sweep(
 _LEAST_SECONDS = 1.0
 
 
-def _settings(instance: Instance, sweep: Sweep, time_limit: float, workers: int, seed: int) -> dict[str, Any]:
-    """What makes two sweeps the same: the instance, the sweep file and the solve settings."""
-    digest = hashlib.sha256(instance.model_dump_json(exclude_unset=True).encode()).hexdigest()
+def _settings(
+    instance: Instance, sweep: Sweep, time_limit: float, workers: int, seed: int, kept: Plan | None
+) -> dict[str, Any]:
+    """What makes two sweeps the same: the instance, the sweep file, the solve settings, the plan kept."""
+
+    def digest(text: str) -> str:
+        return hashlib.sha256(text.encode()).hexdigest()
+
     return {
         "instance": instance.name,
-        "instance_sha256": digest,
+        "instance_sha256": digest(instance.model_dump_json(exclude_unset=True)),
         "sweep": sweep.model_dump(mode="json", exclude_none=True),
         "solve": {"time_limit": time_limit, "workers": workers, "seed": seed},
+        "kept_plan_sha256": None if kept is None else digest(kept.to_json()),
     }
 
 

@@ -114,6 +114,37 @@ def greedy_decisions(data: ProblemData, budget: Budget | None = None) -> Decisio
     return min(outcomes, key=lambda outcome: outcome.key).decisions
 
 
+def in_order(data: ProblemData, plan: Decisions) -> Decisions | None:
+    """`plan`'s clearances and restarts kept in its order, each as early as `data` permits.
+
+    For a plan made for another version of the instance (a sweep's scenario,
+    `planner.decisions.sweep`): what is pinned first, as the greedy does;
+    then a serial schedule generation scheme over `plan`'s clearances (each
+    in `plan`'s mode) and restarts, taken by `plan`'s day (clearances before
+    restarts on the same day, then by index), each placed at its earliest
+    start given what is placed before it; a clearance or restart that no
+    longer fits the horizon, or needs one of those, is left out. Production
+    is the greedy's, day by day. None when the pins cannot be placed.
+    """
+    facts = _Facts(data)
+    scheduler = _Scheduler(data, facts, _Strategy())
+    pinned = scheduler.pin()
+    if pinned is None:
+        return None
+    scheduler.state = pinned.copy()
+    events = [(chosen[1], 0, s) for s, chosen in plan.systems.items() if chosen is not None]
+    events += [(r, 1, i) for i, r in enumerate(plan.restarts) if r is not None and r >= 0]
+    for _, kind, k in sorted(events):
+        if kind == 0 and k not in scheduler.state.placed and not data.systems[k].cleared:
+            chosen = plan.systems[k]
+            assert chosen is not None
+            scheduler.place_in_mode(k, chosen[0])
+        elif kind == 1 and k not in scheduler.state.restart and data.lines[k].fixed_restart is None:
+            scheduler.restart_line(k)
+    schedule = _Schedule(scheduler.state.placed, scheduler.state.restart)
+    return _produce(data, facts, schedule, facts.production_orders[0]).decisions
+
+
 # --- variants ---------------------------------------------------------------------------------
 
 
@@ -491,6 +522,29 @@ class _Scheduler:
         self._occupy(sd.modes[k].demand, start, sd.modes[k].duration)
         self.state.placed[s] = (k, start, end)
         return True
+
+    def place_in_mode(self, s: int, k: int) -> bool:
+        """Clear system s in mode k at its earliest start (`in_order`); False when it does not fit."""
+        sd = self.data.systems[s]
+        if k >= len(sd.modes):
+            return False
+        ready = sd.release
+        for p in sd.after:
+            end = self._end(p)
+            if end is None:
+                return False
+            ready = max(ready, end)
+        mode = sd.modes[k]
+        start = self._window(mode.demand, ready, mode.duration, self.horizon)
+        if start is None:
+            return False
+        self._occupy(mode.demand, start, mode.duration)
+        self.state.placed[s] = (k, start, start + mode.duration)
+        return True
+
+    def restart_line(self, i: int) -> bool:
+        """Restart line i on the first day its systems, commissioning and staff allow (`in_order`)."""
+        return self._restart(i)
 
     def _place_fixed(self, s: int) -> bool:
         """A system with a fixed start: the shortest mode that fits on those days (the frugal one)."""
