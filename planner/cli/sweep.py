@@ -1,4 +1,4 @@
-"""The `sweep` command: solve sampled scenarios of an instance, locally or on a Dask cluster.
+"""The `sweep` and `criticality` commands: many scenarios of an instance, locally or on a Dask cluster.
 
 Registered by planner/cli/commands.py. The scenarios run in local processes
 (`--jobs` at a time), or on the Dask cluster whose scheduler `--scheduler`
@@ -9,6 +9,7 @@ on bad input nothing is written and the exit code is 2.
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import multiprocessing
 import os
@@ -122,6 +123,81 @@ def sweep(
     if left:
         click.echo(f"{left} scenarios not solved in the time given: --resume goes on with them", err=True)
     click.echo(f"wrote {out_dir / 'scenarios.csv'} and {out_dir / 'summary.json'}", err=True)
+
+
+@click.command("criticality")
+@click.argument("instance", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument(
+    "plan_path", metavar="[PLAN]", type=click.Path(dir_okay=False, path_type=Path), required=False
+)
+@click.option("--slip", "slip_days", type=click.IntRange(min=1, max=3650), default=7, show_default=True)
+@click.option(
+    "--time-limit", type=SECONDS, default=10.0, show_default=True, help="Seconds for each slipped solve."
+)
+@click.option(
+    "--workers", type=click.IntRange(min=1, max=64), default=1, show_default=True, help="CP-SAT workers each."
+)
+@click.option("--jobs", type=click.IntRange(min=1, max=1024), default=None, help="Solves at a time.")
+@click.option("--seed", type=click.IntRange(min=0, max=2**31 - 1), default=0, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the ranking as JSON on stdout.")
+@click.option("--scheduler", default=None, help="A Dask scheduler's address (tcp://host:8786): run there.")
+@user_errors
+def criticality(
+    instance: Path,
+    plan_path: Path | None,
+    slip_days: int,
+    time_limit: float,
+    workers: int,
+    jobs: int | None,
+    seed: int,
+    as_json: bool,
+    scheduler: str | None,
+) -> None:
+    """Rank the systems of INSTANCE by what a slip of each clearance costs: which must not slip?
+
+    For each system still to clear, the instance with every mode of its
+    clearance --slip days longer is re-optimised; its cost is its lost value
+    less the base's (PLAN's, or a solve's), with the proven range as whatif
+    gives one.
+    """
+    from planner.decisions.criticality import criticality as rank
+    from planner.formats.read import load_instance, load_plan
+    from planner.solve import solve
+    from planner.verify import verify
+
+    inst = load_instance(instance)
+    base = None
+    if plan_path is not None:
+        base = load_plan(plan_path)
+        if not base.has_schedule or not verify(inst, base).ok:
+            raise PlannerError(f"{plan_path}: not a plan of {instance} (restart-planner verify says why)")
+    with _executor(jobs, workers, scheduler) as (executor, slots):
+        count = sum(not s.cleared for s in inst.systems)
+        click.echo(
+            f"{count} systems, {slots} at a time, {time_limit:g} s each: "
+            f"about {(_runs(count, slots) + (base is None)) * time_limit:g} s in all",
+            err=True,
+        )
+        base = base or solve(inst, time_limit=time_limit, workers=workers, seed=seed).plan
+        if not base.has_schedule:
+            raise PlannerError(f"{instance}: no plan of the instance itself to measure the slips from")
+
+        def show(slip: Any, done: int, total: int) -> None:
+            cost = "no plan" if slip.cost is None else f"{slip.cost:,}"
+            click.echo(f"{slip.system} ({done}/{total}): costs {cost}", err=True)
+
+        ranked = rank(
+            inst,
+            base,
+            executor,
+            slip_days=slip_days,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            jobs=slots,
+            on_slip=show,
+        )
+    click.echo(json.dumps(ranked.to_json(), indent=2) if as_json else ranked.text())
 
 
 def _runs(samples: int, slots: int) -> int:
