@@ -256,8 +256,8 @@ def test_command_requires_an_output(jlr_files: tuple[Path, Path]) -> None:
 # --- in a real browser ---------------------------------------------------------------------------
 
 
-def test_page_renders_in_headless_chromium(jlr_page: Path, tmp_path: Path) -> None:
-    """Every chart draws an SVG with marks, the titles are there, and no JavaScript error occurs."""
+def _in_chromium(page_path: Path, screenshot: Path) -> tuple[list[str], dict[str, int], list[str]]:
+    """Open the page in headless Chromium: the errors seen, the marks of each chart, the headings."""
     if not CHROMIUM.exists() and shutil.which("chromium") is None:
         pytest.skip("Chromium is not installed (Debian: apt-get install chromium)")
     playwright = pytest.importorskip("playwright.sync_api", reason="Python Playwright is not installed")
@@ -269,7 +269,7 @@ def test_page_renders_in_headless_chromium(jlr_page: Path, tmp_path: Path) -> No
             page = browser.new_page(viewport={"width": 1200, "height": 900})
             page.on("pageerror", lambda error: errors.append(str(error)))
             page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-            page.goto(jlr_page.as_uri())
+            page.goto(page_path.as_uri())
             page.wait_for_function(
                 "[...document.querySelectorAll('.chart')].every(c => c.querySelector('svg.marks'))",
                 timeout=60_000,
@@ -279,11 +279,17 @@ def test_page_renders_in_headless_chromium(jlr_page: Path, tmp_path: Path) -> No
                 ".map(c => [c.id, c.querySelectorAll('svg.marks path, svg.marks rect').length]))"
             )
             headings = page.locator("h2").all_inner_texts()
-            report_errors_seen = page.evaluate("window.reportErrors")
-            page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+            errors += page.evaluate("window.reportErrors")
+            page.screenshot(path=str(screenshot), full_page=True)
         finally:
             browser.close()
-    assert errors == [] and report_errors_seen == []
+    return errors, marks, headings
+
+
+def test_page_renders_in_headless_chromium(jlr_page: Path, tmp_path: Path) -> None:
+    """Every chart draws an SVG with marks, the titles are there, and no JavaScript error occurs."""
+    errors, marks, headings = _in_chromium(jlr_page, tmp_path / "report.png")
+    assert errors == []
     assert set(marks) >= {"recovery-value", "recovery-cumulative", "clearance", "restarts", "staff"}
     assert all(count > 5 for count in marks.values()), marks
     assert set(CHART_TITLES) <= set(headings)
@@ -342,3 +348,94 @@ def test_the_whatif_table_says_plainly_which_savings_are_not_settled() -> None:
 def test_a_page_without_whatif_has_no_whatif_section() -> None:
     inst = instance(tiny())
     assert 'id="section-whatif"' not in build_report(inst, solve_checked(inst).plan)
+
+
+# --- a sweep's spread ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """Example 05, its optimal plan, and a finished sweep of 8 of its scenarios: instance, plan, sweep dir."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from planner.decisions.sweep import run_sweep
+    from planner.formats.read import parse_sweep
+
+    folder = tmp_path_factory.mktemp("swept")
+    path = EXAMPLES / "05-parts-gate-and-lead-time.json"
+    inst, plan = solved_example(path.name)
+    (folder / "plan.json").write_text(plan.to_json())
+    sweep = parse_sweep(
+        json.dumps(
+            {
+                "format": "restart-sweep/1",
+                "samples": 8,
+                "seed": 3,
+                "uncertain": [
+                    {"path": "systems.erp.duration_days", "triangular": [2, 3, 6]},
+                    {"path": "materials.wheel.supply.lead_days", "uniform": [0, 4]},
+                ],
+            }
+        )
+    )
+    with ThreadPoolExecutor(1) as pool:
+        run_sweep(inst, sweep, folder / "sweep", pool, time_limit=5, base_plan=plan, keep=True)
+    return path, folder / "plan.json", folder / "sweep"
+
+
+def test_a_sweeps_spread_shows_its_percentiles_and_charts(swept: tuple[Path, Path, Path]) -> None:
+    from planner.decisions.sweep import load_result
+    from planner.formats.read import load_plan
+
+    path, plan_path, sweep_dir = swept
+    result = load_result(sweep_dir)
+    page = build_report(load_instance(path), load_plan(plan_path), sweep=result)
+    section = page[page.index('<section id="section-sweep">') :]
+    section = section[: section.index("</section>")]
+    assert "Across 8 scenarios" in section
+    cells = [html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", section)]
+    first = cells[: cells.index("lost units")]
+    p50 = result.summary["lost_value"]["p50"]
+    assert first[0] == "lost value" and str(p50) in first[2].replace(",", "")
+    assert "value of information" in cells
+    assert 'id="sweep-spread"' in page and 'id="sweep-back-by"' in page
+    specs = json.loads(re.search(r"const specs = (\{.*?\});\nwindow", page, re.DOTALL).group(1))
+    assert {"sweep-spread", "sweep-back-by"} <= set(specs)
+
+
+def test_the_report_command_refuses_a_sweep_of_another_instance(
+    swept: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    _, _, sweep_dir = swept
+    other = EXAMPLES / "01-precedence-and-one-team.json"
+    inst = load_instance(other)
+    (tmp_path / "plan.json").write_text(solve_checked(inst).plan.to_json())
+    args = [
+        str(other),
+        str(tmp_path / "plan.json"),
+        "-o",
+        str(tmp_path / "r.html"),
+        "--sweep",
+        str(sweep_dir),
+    ]
+    result = CliRunner().invoke(report, args)
+    assert result.exit_code == 2
+    assert "a sweep of another instance" in result.output and not (tmp_path / "r.html").exists()
+
+
+def test_the_report_command_shows_a_sweep(swept: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    path, plan_path, sweep_dir = swept
+    args = [str(path), str(plan_path), "-o", str(tmp_path / "r.html"), "--sweep", str(sweep_dir)]
+    result = CliRunner().invoke(report, args)
+    assert result.exit_code == 0, result.output
+    assert '<section id="section-sweep">' in (tmp_path / "r.html").read_text()
+
+
+def test_a_sweeps_charts_render_in_headless_chromium(swept: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    path, plan_path, sweep_dir = swept
+    args = [str(path), str(plan_path), "-o", str(tmp_path / "r.html"), "--sweep", str(sweep_dir)]
+    assert CliRunner().invoke(report, args).exit_code == 0
+    errors, marks, headings = _in_chromium(tmp_path / "r.html", tmp_path / "r.png")
+    assert errors == []
+    assert marks["sweep-spread"] > 0 and marks["sweep-back-by"] > 0, marks
+    assert "Across 8 scenarios" in headings

@@ -78,9 +78,8 @@ def sweep(
     as the scenario permits, production re-optimised): the rows then give
     what it loses and the value of information, what re-optimising saves.
     """
-    from planner.decisions.sweep import check_paths, draw, run_sweep
+    from planner.decisions.sweep import check_paths, draw, run_sweep, solve_bounded
     from planner.formats.read import load_instance, load_plan, load_sweep
-    from planner.solve import solve
     from planner.verify import verify
 
     inst = load_instance(instance)
@@ -100,7 +99,7 @@ def sweep(
             f"about {(count + 1) * time_limit:g} s in all",
             err=True,
         )
-        base = kept or solve(inst, time_limit=time_limit, workers=workers, seed=seed).plan
+        base = kept or solve_bounded(inst, None, time_limit=time_limit, workers=workers, seed=seed).plan
         show = _Shown(drawn.samples)
         with show:
             run = run_sweep(
@@ -161,8 +160,8 @@ def criticality(
     gives one.
     """
     from planner.decisions.criticality import criticality as rank
+    from planner.decisions.sweep import solve_bounded
     from planner.formats.read import load_instance, load_plan
-    from planner.solve import solve
     from planner.verify import verify
 
     inst = load_instance(instance)
@@ -178,7 +177,7 @@ def criticality(
             f"about {(_runs(count, slots) + (base is None)) * time_limit:g} s in all",
             err=True,
         )
-        base = base or solve(inst, time_limit=time_limit, workers=workers, seed=seed).plan
+        base = base or solve_bounded(inst, None, time_limit=time_limit, workers=workers, seed=seed).plan
         if not base.has_schedule:
             raise PlannerError(f"{instance}: no plan of the instance itself to measure the slips from")
 

@@ -42,7 +42,7 @@ from planner.mip import lp_bound, solve_production
 from planner.problem.data import ProblemData
 from planner.problem.decisions import build_plan, decisions_from_plan
 from planner.search.greedy import in_order
-from planner.solve import solve
+from planner.solve import Result, solve
 from planner.verify import verify
 
 Value = int | str
@@ -209,17 +209,8 @@ def solve_scenario(task: Task) -> Outcome:
     if task.keep and hint is not None:
         kept_plan, kept = keep_in_order(changed, hint, time_limit=task.time_limit / 4)
         hint = kept_plan if kept_plan is not None else hint
-    relaxation = None
-    if task.workers < 2 and changed.objective != "makespan":
-        # With one worker CP-SAT runs no LP of its own, and solve() no relaxation beside it (that
-        # takes a second core): the LP relaxation's bound first, on a share of the time.
-        data = ProblemData.from_instance(changed)
-        relaxation = lp_bound(data, time_limit=LP_SHARE * task.time_limit)
-    # As whatif does: from its own greedy plan, the base plan kept as the fallback (`solve`'s `follow_hint`).
-    limit, workers = max(0.0, task.time_limit - (time.monotonic() - started)), task.workers
-    result = solve(changed, hint=hint, follow_hint=False, time_limit=limit, workers=workers, seed=task.seed)
-    if relaxation is not None:
-        result = result.with_bound(relaxation)
+    limit = max(0.0, task.time_limit - (time.monotonic() - started))
+    result = solve_bounded(changed, hint, time_limit=limit, workers=task.workers, seed=task.seed)
     plan = result.plan
     if plan.has_schedule:
         report = verify(changed, plan)
@@ -239,6 +230,26 @@ def solve_scenario(task: Task) -> Outcome:
         plan.to_json(),
         kept=kept,
     )
+
+
+def solve_bounded(
+    instance: Instance, hint: Plan | None, *, time_limit: float, workers: int, seed: int
+) -> Result:
+    """`solve`, as `whatif` solves a scenario, with the LP relaxation's bound first where one worker runs.
+
+    With one worker CP-SAT runs no LP of its own, and `solve` no relaxation
+    beside it (that takes a second core): the LP relaxation's bound
+    (`planner.mip.lp_bound`) is computed first, on `LP_SHARE` of the time.
+    The search starts from its own greedy plan, `hint` kept as the
+    fallback where it still verifies (`solve`'s `follow_hint`).
+    """
+    started = time.monotonic()
+    relaxation = None
+    if workers < 2 and instance.objective != "makespan":
+        relaxation = lp_bound(ProblemData.from_instance(instance), time_limit=LP_SHARE * time_limit)
+    limit = max(0.0, time_limit - (time.monotonic() - started))
+    result = solve(instance, hint=hint, follow_hint=False, time_limit=limit, workers=workers, seed=seed)
+    return result if relaxation is None else result.with_bound(relaxation)
 
 
 def keep_in_order(instance: Instance, plan: Plan, *, time_limit: float) -> tuple[Plan | None, Kept | None]:
@@ -537,6 +548,34 @@ def run_tasks(
             future.cancel()
 
 
+@dataclass(frozen=True)
+class SweepResult:
+    """A sweep's output directory, read back: its rows and summary, and the instance it swept."""
+
+    rows: list[dict[str, Any]]
+    summary: dict[str, Any]
+    instance_sha256: str
+    uncertain: list[str]  # the uncertain paths, in the sweep file's order
+
+
+def load_result(out_dir: Path) -> SweepResult:
+    """Read `out_dir`'s sweep.json, scenarios.csv and summary.json; `PlannerError` if it is not a sweep."""
+    try:
+        settings = json.loads((out_dir / SWEEP_JSON).read_text(encoding="utf-8"))
+        summary = json.loads((out_dir / SUMMARY_JSON).read_text(encoding="utf-8"))
+        rows = read_table(out_dir / SCENARIOS_CSV)
+        uncertain = [u["path"] for u in settings["sweep"]["uncertain"]]
+        digest = str(settings["instance_sha256"])
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise PlannerError(f"{out_dir}: not the output of a finished sweep ({err})") from None
+    return SweepResult(rows, summary, digest, uncertain)
+
+
+def instance_digest(instance: Instance) -> str:
+    """The SHA-256 that sweep.json records of the instance a sweep was drawn from."""
+    return hashlib.sha256(instance.model_dump_json(exclude_unset=True).encode()).hexdigest()
+
+
 def _settings(
     instance: Instance, sweep: Sweep, time_limit: float, workers: int, seed: int, kept: Plan | None
 ) -> dict[str, Any]:
@@ -547,7 +586,7 @@ def _settings(
 
     return {
         "instance": instance.name,
-        "instance_sha256": digest(instance.model_dump_json(exclude_unset=True)),
+        "instance_sha256": instance_digest(instance),
         "sweep": sweep.model_dump(mode="json", exclude_none=True),
         "solve": {"time_limit": time_limit, "workers": workers, "seed": seed},
         "kept_plan_sha256": None if kept is None else digest(kept.to_json()),

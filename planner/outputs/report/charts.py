@@ -265,3 +265,49 @@ def _stock(report: ReportData) -> Chart | None:
         else "No material ran out while a line using it could have made more."
     )
     return Chart("stock", title, caption, _spec(chart))
+
+
+# --- across a sweep's scenarios ----------------------------------------------------------------------
+
+
+def sweep_charts(rows: list[dict[str, Any]], lines: dict[str, Any], objective: str) -> list[Chart]:
+    """The spread of a sweep (`planner.decisions.sweep`): its lost value, each line's chance to be back."""
+    charts = []
+    planned = [r for r in rows if r["status"] in ("optimal", "feasible")]
+    values = [r[objective] for r in planned if r.get(objective) is not None]  # none under makespan
+    if values:
+        frame = pd.DataFrame({objective: values})
+        title = f"The spread of the {objective.replace('_', ' ')} over {len(values)} scenarios"
+        chart = (
+            alt.Chart(frame)
+            .mark_bar(color=BLUE)
+            .encode(
+                x=alt.X(f"{objective}:Q", bin=alt.Bin(maxbins=30), title=objective.replace("_", " ")),
+                y=alt.Y("count():Q", title="scenarios"),
+            )
+            .properties(width=WIDE, height=180, title=title)
+        )
+        caption = "How many scenarios lose how much, each re-optimised; the table gives P10, P50 and P90."
+        charts.append(Chart("sweep-spread", title, caption, _spec(chart)))
+    cells = [
+        {"line": line, "day": int(day), "back": chance}
+        for line, figures in lines.items()
+        for day, chance in figures["back_by"].items()
+        if chance is not None
+    ]
+    if cells:
+        title = "The chance each line is back, by the end of each week"
+        chart = (
+            alt.Chart(pd.DataFrame(cells))
+            .mark_rect()
+            .encode(
+                x=alt.X("day:O", title="by the end of day"),
+                y=alt.Y("line:N", title=None, sort=list(lines)),
+                color=alt.Color("back:Q", title="chance", scale=alt.Scale(domain=[0, 1], scheme="blues")),
+                tooltip=["line", "day", alt.Tooltip("back:Q", format=".0%")],
+            )
+            .properties(width=WIDE, height=alt.Step(14), title=title)
+        )
+        caption = "The share of scenarios in which the line has restarted by the end of that day."
+        charts.append(Chart("sweep-back-by", title, caption, _spec(chart)))
+    return charts

@@ -25,6 +25,7 @@ from planner.outputs.report.series import Headline, ReportData
 from planner.verify import verify
 
 if TYPE_CHECKING:
+    from planner.decisions.sweep import SweepResult
     from planner.decisions.whatif import ScenarioResult, WhatIf
     from planner.outputs.report.charts import Chart
 
@@ -52,6 +53,7 @@ $figures
 </section>
 $notes
 $whatif
+$sweep
 $charts
 $explanation
 <footer>Made by restart-planner report. Every figure is recomputed from the instance and the plan.</footer>
@@ -103,12 +105,15 @@ for (const [id, spec] of Object.entries(specs)) {
 }""")
 
 
-def build_report(instance: Instance, plan: Plan, *, whatif: WhatIf | None = None) -> str:
-    """The report page of `plan` as HTML text; with `whatif` (of this plan as its base), its scenarios too.
+def build_report(
+    instance: Instance, plan: Plan, *, whatif: WhatIf | None = None, sweep: SweepResult | None = None
+) -> str:
+    """The report page of `plan` as HTML text; with `whatif` (of this plan as its base), its scenarios too,
+    and with `sweep` (of this instance), the spread over its scenarios.
 
     `ReportError` when the plan fails `verify` or the `report` extra is missing.
     """
-    page, _ = _render(instance, plan, whatif)
+    page, _ = _render(instance, plan, whatif, sweep)
     return page
 
 
@@ -119,14 +124,15 @@ def write_report(
     *,
     png_dir: str | Path | None = None,
     whatif: WhatIf | None = None,
+    sweep: SweepResult | None = None,
 ) -> list[Path]:
     """Write the page to `path` (atomically) and, with `png_dir`, each chart as `<id>.png` there.
 
     The PNGs are drawn by vl-convert, without a browser. With `whatif`, whose
-    base is `plan`, the page has a table of its scenarios. Returns the files
-    written, the page first.
+    base is `plan`, the page has a table of its scenarios; with `sweep`, the
+    spread over the sweep's scenarios. Returns the files written, the page first.
     """
-    page, built = _render(instance, plan, whatif)
+    page, built = _render(instance, plan, whatif, sweep)
     written = [Path(path)]
     write_atomically(Path(path), page.encode("utf-8"))
     if png_dir is not None:
@@ -134,13 +140,18 @@ def write_report(
     return written
 
 
-def _render(instance: Instance, plan: Plan, whatif: WhatIf | None = None) -> tuple[str, list[Chart]]:
+def _render(
+    instance: Instance, plan: Plan, whatif: WhatIf | None = None, sweep: SweepResult | None = None
+) -> tuple[str, list[Chart]]:
     require_libraries()
     from planner.outputs.report import charts  # altair: only now that it is known to be there
 
     check_plan(instance, plan)
     data = ReportData.compute(instance, plan)
     built = charts.build_charts(data)
+    spread = []
+    if sweep is not None:
+        spread = charts.sweep_charts(sweep.rows, sweep.summary["lines"], instance.objective)
     title = f"Restart plan report: {instance.name}"
     page = PAGE.substitute(
         title=_e(title),
@@ -150,13 +161,15 @@ def _render(instance: Instance, plan: Plan, whatif: WhatIf | None = None) -> tup
         figures=_figures(data.headline),
         notes=_notes(plan, data),
         whatif="" if whatif is None else _whatif(whatif),
+        sweep="" if sweep is None else _sweep(instance, sweep, spread),
         charts="\n".join(_chart_section(chart) for chart in built),
         explanation=_explanation(instance, plan),
         embed_script=EMBED_SCRIPT.substitute(
-            specs=_json({chart.id: _untitled(chart.spec) for chart in built}), options=_json(EMBED_OPTIONS)
+            specs=_json({chart.id: _untitled(chart.spec) for chart in [*spread, *built]}),
+            options=_json(EMBED_OPTIONS),
         ),
     )
-    return page, built
+    return page, [*spread, *built]
 
 
 def _untitled(spec: dict[str, Any]) -> dict[str, Any]:
@@ -341,6 +354,39 @@ def _scenario_cells(s: ScenarioResult, unit: ValueUnit | None, in_value: bool) -
     settled = "-" if s.saving is None else ("yes" if s.settled else "no")
     changes = "; ".join(s.changes)
     return [s.name, "" if changes == s.name else changes, s.status, saves, proven, settled]
+
+
+# --- a sweep's spread ------------------------------------------------------------------------------------
+
+
+def _sweep(instance: Instance, sweep: SweepResult, spread: list[Chart]) -> str:
+    """The spread over a sweep's scenarios: P10/P50/P90 of the figures and their bounds, and the charts."""
+    summary = sweep.summary
+    unit = instance.value_unit
+    names = {
+        "lost_value": "lost value",
+        "lost_units": "lost units",
+        "bound": f"proven bound ({instance.objective.replace('_', ' ')})",
+        "kept_lost_value": "this plan kept in its order",
+        "value_of_information": "value of information",
+    }
+    rows = []
+    for key, name in names.items():
+        figures = summary.get(key)
+        if figures is None or figures["p50"] is None:
+            continue
+        money_like = key != "lost_units" and (key != "bound" or instance.objective == "lost_value")
+        show = (lambda v: money.figure(unit, v)) if money_like else _n
+        rows.append([name, *(show(figures[q]) for q in ("p10", "p50", "p90", "mean"))])
+    statuses = ", ".join(f"{n} {status}" for status, n in summary["statuses"].items())
+    table = _table(["figure", "P10", "P50", "P90", "mean"], rows)
+    return (
+        '<section id="section-sweep">\n'
+        f"<h2>Across {summary['scenarios']} scenarios</h2>\n"
+        f'<p class="caption">Uncertain: {_e(", ".join(sweep.uncertain))}. Statuses: {_e(statuses)}. '
+        "Each scenario is re-optimised; its bound says how sure its figure is.</p>\n"
+        f"{table}\n</section>\n" + "\n".join(_chart_section(chart) for chart in spread)
+    )
 
 
 # --- explanation table ----------------------------------------------------------------------------------
