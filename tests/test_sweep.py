@@ -435,3 +435,42 @@ def test_the_sweep_command_keeps_a_plan_given_with_plan(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "value of information: P10" in result.output
     assert all(r["value_of_information"] is not None for r in read_table(out / "scenarios.csv"))
+
+
+# --- the most robust plan ----------------------------------------------------------------------------
+
+
+def test_candidates_are_ranked_by_the_p90_of_what_they_lose_when_kept(tmp_path: Path) -> None:
+    from planner.decisions.robust import robust
+    from planner.decisions.sweep import spread
+
+    inst, sweep, out = load_instance(GATE), _parsed(), tmp_path / "out"
+    base = _optimal_plan(GATE)
+    with ThreadPoolExecutor(2) as pool:
+        run = run_sweep(inst, sweep, out, pool, time_limit=5, jobs=2, base_plan=base)
+        plans = [load_plan(out / "plans" / f"scenario-{r['scenario']:05d}.json") for r in run.rows[:2]]
+        candidates = [("base", base), ("scenario 1", plans[0]), ("scenario 2", plans[1])]
+        ranked = robust(inst, sweep, draw(sweep), candidates, out, pool, time_limit=2, jobs=2)
+    instances = _scenario_instances(sweep)
+    for c in ranked:
+        kept = [keep_in_order(instances[i], c.plan, time_limit=2)[1] for i in sorted(instances)]
+        assert all(k is not None for k in kept)
+        assert c.spread == spread([k.value for k in kept if k is not None]) and c.failed == 0
+    assert [c.spread["p90"] for c in ranked] == sorted(c.spread["p90"] for c in ranked)
+    rows = read_table(out / "candidates.csv")
+    assert [r["candidate"] for r in rows] == [c.id for c in ranked]
+    assert load_plan(out / "recommended-plan.json") == ranked[0].plan
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["recommended"]["candidate"] == ranked[0].id and summary["scenarios"] == 6
+
+
+def test_the_sweep_command_recommends_a_candidate(tmp_path: Path) -> None:
+    sweep_file = tmp_path / "sweep.json"
+    sweep_file.write_text(json.dumps(_sweep(samples=4)))
+    out = tmp_path / "out"
+    args = ["sweep", str(GATE), str(sweep_file), "-o", str(out), "--candidates", "3"]
+    result = CliRunner().invoke(main, [*args, "--time-limit", "3", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "recommended: candidate" in result.output
+    assert 2 <= len(read_table(out / "candidates.csv")) <= 3
+    assert verify(load_instance(GATE), load_plan(out / "recommended-plan.json")).ok

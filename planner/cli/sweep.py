@@ -45,6 +45,14 @@ from planner.errors import PlannerError
     default=None,
     help="Also keep this plan in its order under each scenario: what it loses; the value of information.",
 )
+@click.option(
+    "--candidates",
+    type=click.IntRange(min=0, max=100),
+    default=0,
+    show_default=True,
+    help="Also keep K plans (the base's, and plans re-optimised for scenarios) under every scenario; "
+    "recommend the one with the least P90.",
+)
 @click.option("--resume", is_flag=True, help="Go on with the sweep in the output directory.")
 @click.option(
     "--max-time",
@@ -63,6 +71,7 @@ def sweep(
     jobs: int | None,
     seed: int,
     plan_path: Path | None,
+    candidates: int,
     resume: bool,
     max_time: float | None,
     scheduler: str | None,
@@ -73,7 +82,9 @@ def sweep(
     do). The output directory gets scenarios.csv (a row a scenario, written
     as it ends), summary.json (P10/P50/P90 of the lost value, each line's
     restart day and its chance to be back by the end of each week) and every
-    plan under plans/. With --plan, that plan is also kept under each
+    plan under plans/. With --candidates K, K plans are each kept under
+    every scenario and the most robust (least P90) is written as
+    recommended-plan.json. With --plan, that plan is also kept under each
     scenario (its modes, its order of clearances and restarts, each as early
     as the scenario permits, production re-optimised): the rows then give
     what it loses and the value of information, what re-optimising saves.
@@ -117,6 +128,10 @@ def sweep(
                 max_seconds=max_time,
                 on_row=show.row,
             )
+        if candidates and base.has_schedule and len(run.rows) == drawn.samples:
+            _recommend(inst, drawn, out_dir, executor, base, run.rows, candidates, time_limit, slots)
+        elif candidates:
+            click.echo("no candidates ranked: the sweep is not complete (--resume goes on with it)", err=True)
     click.echo(_summary_text(run.summary, inst.objective), err=True)
     left = drawn.samples - len(run.rows)
     if left:
@@ -197,6 +212,54 @@ def criticality(
             on_slip=show,
         )
     click.echo(json.dumps(ranked.to_json(), indent=2) if as_json else ranked.text())
+
+
+def _recommend(
+    inst: Any,
+    drawn: Any,
+    out_dir: Path,
+    executor: Executor,
+    base: Any,
+    rows: list[dict[str, Any]],
+    count: int,
+    time_limit: float,
+    slots: int,
+) -> None:
+    """Rank `count` candidate plans by the P90 of what each loses when kept; say which to follow."""
+    from planner.decisions.robust import robust
+    from planner.decisions.sweep import PLANS, draw
+    from planner.formats.read import load_plan
+
+    # The plans re-optimised for scenarios spread over the loss, from mild to harsh: they differ most.
+    planned = sorted((r for r in rows if r["lost_value"] is not None), key=lambda r: r["lost_value"])
+    picks = (
+        [planned[round(j * (len(planned) - 1) / max(1, count - 2))] for j in range(count - 1)]
+        if planned
+        else []
+    )
+    chosen = [("base", base)]
+    for r in picks:
+        source = f"scenario {r['scenario']}"
+        if source not in {c[0] for c in chosen}:
+            chosen.append((source, load_plan(out_dir / PLANS / f"scenario-{r['scenario']:05d}.json")))
+    click.echo(f"keeping {len(chosen)} candidate plans under {len(rows)} scenarios", err=True)
+    ranked = robust(
+        inst, drawn, draw(drawn), chosen, out_dir, executor, time_limit=time_limit / 4, jobs=slots
+    )
+    for c in ranked:
+        click.echo(
+            f"  candidate {c.id} ({c.source}): P90 {_n(c.spread['p90'])}, mean {_n(c.spread['mean'])}"
+            + (f", not kept under {c.failed}" if c.failed else ""),
+            err=True,
+        )
+    click.echo(
+        f"recommended: candidate {ranked[0].id} ({ranked[0].source}), in {out_dir / 'recommended-plan.json'}",
+        err=True,
+    )
+
+
+def _n(value: int | None) -> str:
+    return "-" if value is None else f"{value:,}"
 
 
 def _runs(samples: int, slots: int) -> int:

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from planner.decisions.changes import Change, apply_changes, parse_change, resolve
 from planner.errors import InstanceError, PlannerError, SolveError
@@ -316,12 +316,12 @@ def row(sweep: Sweep, scenario: SampledScenario, outcome: Outcome) -> dict[str, 
     return {"scenario": scenario.index, **values, **figures, **restarts}
 
 
-def table_text(header: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
-    """The CSV text of `rows`, ordered by scenario."""
+def table_text(header: Sequence[str], rows: Iterable[dict[str, Any]], *, by_scenario: bool = True) -> str:
+    """The CSV text of `rows`, ordered by scenario (or as given)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(header), lineterminator="\n")
     writer.writeheader()
-    for r in sorted(rows, key=lambda r: int(r["scenario"])):
+    for r in sorted(rows, key=lambda r: int(r["scenario"])) if by_scenario else rows:
         writer.writerow({k: "" if r.get(k) is None else r[k] for k in header})
     return out.getvalue()
 
@@ -360,7 +360,8 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def _spread(values: Sequence[int]) -> dict[str, int | None]:
+def spread(values: Sequence[int]) -> dict[str, int | None]:
+    """Mean, P10, P50 and P90 of `values`, rounded to integers (None for each, without values)."""
     if not values:
         return {"mean": None, "p10": None, "p50": None, "p90": None}
     return {
@@ -400,11 +401,11 @@ def summarize(instance: Instance, rows: Sequence[dict[str, Any]]) -> dict[str, A
         "scenarios": len(rows),
         "statuses": dict(sorted(statuses.items())),
         "objective": instance.objective,
-        "lost_value": _spread([r["lost_value"] for r in planned if r["lost_value"] is not None]),
-        "lost_units": _spread([r["lost_units"] for r in planned if r["lost_units"] is not None]),
-        "bound": _spread([r["bound"] for r in planned if r["bound"] is not None]),
+        "lost_value": spread([r["lost_value"] for r in planned if r["lost_value"] is not None]),
+        "lost_units": spread([r["lost_units"] for r in planned if r["lost_units"] is not None]),
+        "bound": spread([r["bound"] for r in planned if r["bound"] is not None]),
         **{
-            key: _spread([r[key] for r in planned if r.get(key) is not None])
+            key: spread([r[key] for r in planned if r.get(key) is not None])
             for key in KEPT_COLUMNS
             if any(key in r for r in rows)
         },
@@ -507,32 +508,46 @@ def run_sweep(
 _LEAST_SECONDS = 1.0
 
 
+class Timed(Protocol):
+    """A task with its own time limit (a frozen dataclass, so that a deadline can shorten it)."""
+
+    @property
+    def time_limit(self) -> float: ...
+
+
+T = TypeVar("T", bound=Timed)
+R = TypeVar("R")
+
+
 def run_tasks(
     executor: Executor,
-    tasks: Iterable[Task],
-    done: Callable[[Outcome], None],
+    tasks: Iterable[T],
+    done: Callable[[R], None],
     *,
+    work: Callable[[T], R] = solve_scenario,  # type: ignore[assignment]
     jobs: int = 1,
     deadline: float | None = None,
 ) -> None:
-    """Solve `tasks` on `executor`, `jobs` in flight; `done(outcome)` as each ends, in this thread.
+    """Run `work(task)` for each of `tasks` on `executor`, `jobs` in flight; `done(result)` as each ends.
 
-    With `deadline` (`time.monotonic()`), a task is given at most the time
-    left until then, and none is started with less than `_LEAST_SECONDS`.
-    Pending tasks are cancelled when `done` raises or the caller is
-    interrupted.
+    `work` must be a module-level function, so that any executor can ship
+    it. With `deadline` (`time.monotonic()`), a task is given at most the
+    time left until then, and none is started with less than
+    `_LEAST_SECONDS`. Pending tasks are cancelled when `done` raises or the
+    caller is interrupted.
     """
     todo = iter(tasks)
-    running: set[Future[Outcome]] = set()
+    running: set[Future[R]] = set()
 
     def submit_next() -> None:
         task = next(todo, None)
         if task is None:
             return
         if deadline is not None:
-            task = replace(task, time_limit=min(task.time_limit, deadline - time.monotonic()))
+            left = deadline - time.monotonic()
+            task = replace(task, time_limit=min(task.time_limit, left))  # type: ignore[type-var]
         if task.time_limit >= _LEAST_SECONDS:
-            running.add(executor.submit(solve_scenario, task))
+            running.add(executor.submit(work, task))
 
     try:
         for _ in range(max(1, jobs)):
