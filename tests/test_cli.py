@@ -88,7 +88,7 @@ def test_schema_writes_every_format(tmp_path: Path) -> None:
     code, _, _ = run("schema", "--out", str(tmp_path))
     assert code == 0
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["restart-instance-1.schema.json", "restart-plan-1.schema.json", "restart-sweep-1.schema.json"]
+    assert names == [f"restart-{kind}-1.schema.json" for kind in ("instance", "plan", "sweep")]
     assert json.loads((tmp_path / names[0]).read_text())["title"] == "Instance"
 
 

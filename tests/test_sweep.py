@@ -474,3 +474,18 @@ def test_the_sweep_command_recommends_a_candidate(tmp_path: Path) -> None:
     assert "recommended: candidate" in result.output
     assert 2 <= len(read_table(out / "candidates.csv")) <= 3
     assert verify(load_instance(GATE), load_plan(out / "recommended-plan.json")).ok
+
+
+def test_the_command_refuses_a_directory_holding_a_sweep_and_resumes_it(tmp_path: Path) -> None:
+    sweep_file = tmp_path / "sweep.json"
+    sweep_file.write_text(json.dumps(_sweep(samples=3)))
+    out = tmp_path / "out"
+    args = ["sweep", str(GATE), str(sweep_file), "-o", str(out), "--time-limit", "3", "--jobs", "1"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    before = (out / "scenarios.csv").read_text()
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 2 and "holds a sweep already" in again.output
+    assert (out / "scenarios.csv").read_text() == before
+    resumed = CliRunner().invoke(main, [*args, "--resume"])
+    assert resumed.exit_code == 0, resumed.output
+    assert (out / "scenarios.csv").read_text() == before

@@ -89,7 +89,7 @@ def sweep(
     as the scenario permits, production re-optimised): the rows then give
     what it loses and the value of information, what re-optimising saves.
     """
-    from planner.decisions.sweep import check_paths, draw, run_sweep, solve_bounded
+    from planner.decisions.sweep import check_output, check_paths, draw, run_sweep, solve_bounded
     from planner.formats.read import load_instance, load_plan, load_sweep
     from planner.verify import verify
 
@@ -103,6 +103,9 @@ def sweep(
         if not kept.has_schedule or not report.ok:
             raise PlannerError(f"{plan_path}: not a plan of {instance} (restart-planner verify says why)")
     draw(drawn)  # the scenarios are drawn before anything is written
+    recorded = check_output(
+        inst, drawn, out_dir, resume=resume, time_limit=time_limit, workers=workers, seed=seed, kept=kept
+    )
     with _executor(jobs, workers, scheduler) as (executor, slots):
         count = _runs(drawn.samples, slots)
         click.echo(
@@ -110,24 +113,36 @@ def sweep(
             f"about {(count + 1) * time_limit:g} s in all",
             err=True,
         )
-        base = kept or solve_bounded(inst, None, time_limit=time_limit, workers=workers, seed=seed).plan
+        base = (
+            kept
+            or recorded
+            or solve_bounded(inst, None, time_limit=time_limit, workers=workers, seed=seed).plan
+        )
         show = _Shown(drawn.samples)
-        with show:
-            run = run_sweep(
-                inst,
-                drawn,
-                out_dir,
-                executor,
-                time_limit=time_limit,
-                jobs=slots,
-                workers=workers,
-                seed=seed,
-                resume=resume,
-                base_plan=base if base.has_schedule else None,
-                keep=kept is not None,
-                max_seconds=max_time,
-                on_row=show.row,
+        try:
+            with show:
+                run = run_sweep(
+                    inst,
+                    drawn,
+                    out_dir,
+                    executor,
+                    time_limit=time_limit,
+                    jobs=slots,
+                    workers=workers,
+                    seed=seed,
+                    resume=resume,
+                    base_plan=base if base.has_schedule else None,
+                    keep=kept is not None,
+                    max_seconds=max_time,
+                    on_row=show.row,
+                )
+        except KeyboardInterrupt:
+            click.echo(
+                f"interrupted: the scenarios solved are in {out_dir / 'scenarios.csv'}; "
+                "--resume goes on with the others",
+                err=True,
             )
+            sys.exit(130)
         if candidates and base.has_schedule and len(run.rows) == drawn.samples:
             _recommend(inst, drawn, out_dir, executor, base, run.rows, candidates, time_limit, slots)
         elif candidates:

@@ -608,7 +608,31 @@ def _settings(
     }
 
 
-def _prepare(out_dir: Path, settings: dict[str, Any], resume: bool) -> list[dict[str, Any]]:
+def check_output(
+    instance: Instance,
+    sweep: Sweep,
+    out_dir: Path,
+    *,
+    resume: bool,
+    time_limit: float,
+    workers: int = 1,
+    seed: int = 0,
+    kept: Plan | None = None,
+) -> Plan | None:
+    """Can `run_sweep` write to `out_dir` with these settings? (`PlannerError` if not; nothing written.)
+
+    For a command to ask before it solves the base. Returns the base plan a
+    resumed sweep recorded, if there is one.
+    """
+    settings = _settings(instance, sweep, time_limit, workers, seed, kept)
+    _prepare(out_dir, settings, resume, write=False)
+    recorded = out_dir / BASE_PLAN
+    return load_plan(recorded) if resume and recorded.exists() else None
+
+
+def _prepare(
+    out_dir: Path, settings: dict[str, Any], resume: bool, write: bool = True
+) -> list[dict[str, Any]]:
     """Check `out_dir` for this sweep, record its settings; the rows already there when resuming."""
     recorded = out_dir / SWEEP_JSON
     if out_dir.exists() and not out_dir.is_dir():
@@ -630,6 +654,7 @@ def _prepare(out_dir: Path, settings: dict[str, Any], resume: bool) -> list[dict
             )
         table = out_dir / SCENARIOS_CSV
         return read_table(table) if table.exists() else []
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_atomically(recorded, json.dumps(settings, indent=2) + "\n")
+    if write:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_atomically(recorded, json.dumps(settings, indent=2) + "\n")
     return []
