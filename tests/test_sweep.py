@@ -489,3 +489,30 @@ def test_the_command_refuses_a_directory_holding_a_sweep_and_resumes_it(tmp_path
     resumed = CliRunner().invoke(main, [*args, "--resume"])
     assert resumed.exit_code == 0, resumed.output
     assert (out / "scenarios.csv").read_text() == before
+
+
+def test_the_sweep_command_runs_on_a_dask_scheduler(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    sweep_file = tmp_path / "sweep.json"
+    sweep_file.write_text(json.dumps(_sweep(samples=3)))
+    out = tmp_path / "out"
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        args = ["sweep", str(GATE), str(sweep_file), "-o", str(out), "--time-limit", "3"]
+        result = CliRunner().invoke(main, [*args, "--scheduler", cluster.scheduler_address])
+    assert result.exit_code == 0, result.output
+    assert "3 scenarios, 2 at a time" in result.output  # the cluster's threads
+    assert len(read_table(out / "scenarios.csv")) == 3
+
+
+def test_an_unreachable_dask_scheduler_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("distributed")
+    monkeypatch.setattr("planner.cli.sweep._CONNECT_SECONDS", 1.0)
+    sweep_file = tmp_path / "sweep.json"
+    sweep_file.write_text(json.dumps(_sweep(samples=3)))
+    args = ["sweep", str(GATE), str(sweep_file), "-o", str(tmp_path / "out")]
+    result = CliRunner().invoke(main, [*args, "--scheduler", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 2 and "cannot reach the Dask scheduler" in result.output

@@ -14,10 +14,10 @@ import math
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -25,19 +25,52 @@ from planner.cli.errors import user_errors
 from planner.cli.options import SECONDS
 from planner.errors import PlannerError
 
+F = TypeVar("F", bound=Callable[..., Any])
+_CONNECT_SECONDS = 10.0  # a scheduler that has not answered by then is not there
+
+
+def _many_solves(what: str) -> Callable[[F], F]:
+    """--time-limit, --workers, --jobs, --seed and --scheduler of a command that runs a solve per `what`."""
+    options = [
+        click.option(
+            "--time-limit",
+            type=SECONDS,
+            default=10.0,
+            show_default=True,
+            help=f"Seconds for each {what}'s solve.",
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(min=1, max=64),
+            default=1,
+            show_default=True,
+            help=f"CP-SAT workers for each {what}.",
+        ),
+        click.option(
+            "--jobs",
+            type=click.IntRange(min=1, max=1024),
+            default=None,
+            help="Solves at a time (default: the cores over --workers, or the Dask cluster's threads).",
+        ),
+        click.option("--seed", type=click.IntRange(min=0, max=2**31 - 1), default=0, show_default=True),
+        click.option(
+            "--scheduler", default=None, help="A Dask scheduler's address (tcp://host:8786): run there."
+        ),
+    ]
+
+    def decorate(func: F) -> F:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
+
 
 @click.command("sweep")
 @click.argument("instance", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("sweep_file", metavar="SWEEP", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
-@click.option(
-    "--time-limit", type=SECONDS, default=10.0, show_default=True, help="Seconds for each scenario's solve."
-)
-@click.option(
-    "--workers", type=click.IntRange(min=1, max=64), default=1, show_default=True, help="CP-SAT workers each."
-)
-@click.option("--jobs", type=click.IntRange(min=1, max=1024), default=None, help="Scenarios at a time.")
-@click.option("--seed", type=click.IntRange(min=0, max=2**31 - 1), default=0, show_default=True)
+@_many_solves("scenario")
 @click.option(
     "--plan",
     "plan_path",
@@ -60,7 +93,6 @@ from planner.errors import PlannerError
     default=None,
     help="Seconds for the whole sweep; the scenarios not started by then are left for --resume.",
 )
-@click.option("--scheduler", default=None, help="A Dask scheduler's address (tcp://host:8786): run there.")
 @user_errors
 def sweep(
     instance: Path,
@@ -160,16 +192,8 @@ def sweep(
     "plan_path", metavar="[PLAN]", type=click.Path(dir_okay=False, path_type=Path), required=False
 )
 @click.option("--slip", "slip_days", type=click.IntRange(min=1, max=3650), default=7, show_default=True)
-@click.option(
-    "--time-limit", type=SECONDS, default=10.0, show_default=True, help="Seconds for each slipped solve."
-)
-@click.option(
-    "--workers", type=click.IntRange(min=1, max=64), default=1, show_default=True, help="CP-SAT workers each."
-)
-@click.option("--jobs", type=click.IntRange(min=1, max=1024), default=None, help="Solves at a time.")
-@click.option("--seed", type=click.IntRange(min=0, max=2**31 - 1), default=0, show_default=True)
+@_many_solves("slipped instance")
 @click.option("--json", "as_json", is_flag=True, help="Print the ranking as JSON on stdout.")
-@click.option("--scheduler", default=None, help="A Dask scheduler's address (tcp://host:8786): run there.")
 @user_errors
 def criticality(
     instance: Path,
@@ -302,7 +326,7 @@ def _executor(jobs: int | None, workers: int, scheduler: str | None) -> Iterator
             "--scheduler runs on a Dask cluster: install the dask extra (pip install 'restart-planner[dask]')"
         ) from None
     try:
-        client = Client(scheduler, timeout=30)  # type: ignore[no-untyped-call]
+        client = Client(scheduler, timeout=_CONNECT_SECONDS)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as err:
         raise PlannerError(f"--scheduler {scheduler}: cannot reach the Dask scheduler ({err})") from None
     with client:

@@ -497,16 +497,23 @@ class _Scheduler:
             for r, q in demand.items():
                 self.state.capacity[r][t] -= q
 
+    def _ready(self, s: int) -> int | None:
+        """The earliest start of system s from its release and `after` (None: one is not placed)."""
+        ready = self.data.systems[s].release
+        for p in self.data.systems[s].after:
+            end = self._end(p)
+            if end is None:
+                return None
+            ready = max(ready, end)
+        return ready
+
     def _place(self, s: int, deadline: int | None = None, frugal: bool = False) -> bool:
         """Clear system s at its earliest start, in the mode that ends first (by `deadline`);
         `frugal`: in the mode that takes the fewest team-days, then ends first."""
         sd = self.data.systems[s]
-        ready = sd.release
-        for p in sd.after:
-            end = self._end(p)
-            if end is None:
-                return False
-            ready = max(ready, end)
+        ready = self._ready(s)
+        if ready is None:
+            return False
         last_end = self.horizon if deadline is None else min(self.horizon, deadline)
         best: tuple[float, float, int, int] | None = None  # (end, work, mode, start), or (work, end, ...)
         for k, mode in enumerate(sd.modes):
@@ -526,14 +533,9 @@ class _Scheduler:
     def place_in_mode(self, s: int, k: int) -> bool:
         """Clear system s in mode k at its earliest start (`in_order`); False when it does not fit."""
         sd = self.data.systems[s]
-        if k >= len(sd.modes):
+        ready = self._ready(s)
+        if k >= len(sd.modes) or ready is None:
             return False
-        ready = sd.release
-        for p in sd.after:
-            end = self._end(p)
-            if end is None:
-                return False
-            ready = max(ready, end)
         mode = sd.modes[k]
         start = self._window(mode.demand, ready, mode.duration, self.horizon)
         if start is None:
