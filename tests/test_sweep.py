@@ -516,3 +516,11 @@ def test_an_unreachable_dask_scheduler_is_a_clear_error(
     args = ["sweep", str(GATE), str(sweep_file), "-o", str(tmp_path / "out")]
     result = CliRunner().invoke(main, [*args, "--scheduler", "tcp://127.0.0.1:9"])
     assert result.exit_code == 2 and "cannot reach the Dask scheduler" in result.output
+
+
+def test_a_number_chosen_is_rounded_half_up_and_the_drawn_values_are_bounded() -> None:
+    sweep = _parsed(samples=50, uncertain=[{"path": "resources.sec-team.capacity", "choice": [1.5, 2.49]}])
+    assert {s.values for s in draw(sweep)} == {(2,)}
+    many = [{"path": f"a{k}", "uniform": [0, 1]} for k in range(20)]
+    with pytest.raises(InstanceError, match=r"samples: 100000 samples of 20 values are more than 1,000,000"):
+        parse_sweep(json.dumps(_sweep(samples=100_000, uncertain=many)))

@@ -99,7 +99,8 @@ def _value(u: Uncertain, rng: random.Random) -> Value:
     if u.uniform is not None:
         return rng.randint(u.uniform[0], u.uniform[1])
     assert u.choice is not None
-    return rng.choices(u.choice, weights=u.weights)[0]
+    chosen = rng.choices(u.choice, weights=u.weights)[0]
+    return _rounded(chosen) if isinstance(chosen, float) else chosen
 
 
 def _rounded(x: float) -> int:
@@ -137,7 +138,7 @@ def _extremes(u: Uncertain) -> list[Value]:
     if u.uniform is not None:
         return list(u.uniform)
     assert u.choice is not None
-    return list(dict.fromkeys(u.choice))
+    return list(dict.fromkeys(_rounded(v) if isinstance(v, float) else v for v in u.choice))
 
 
 def _after_text(problem: str) -> str:

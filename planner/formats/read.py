@@ -15,7 +15,15 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from planner.errors import InstanceError
-from planner.formats.schema import INSTANCE_FORMAT, PLAN_FORMAT, SWEEP_FORMAT, Instance, Plan, Sweep
+from planner.formats.schema import (
+    INSTANCE_FORMAT,
+    MAX_DRAWN,
+    PLAN_FORMAT,
+    SWEEP_FORMAT,
+    Instance,
+    Plan,
+    Sweep,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -75,6 +83,11 @@ def parse_sweep(text: str | bytes, source: str | None = None) -> Sweep:
     sweep = parse_model(Sweep, text, source)
     first: dict[str, int] = {}
     problems = []
+    if sweep.samples * len(sweep.uncertain) > MAX_DRAWN:
+        problems.append(
+            f"samples: {sweep.samples} samples of {len(sweep.uncertain)} values are more than "
+            f"{MAX_DRAWN:,} values drawn"
+        )
     for k, item in enumerate(sweep.uncertain):
         if item.path in first:
             problems.append(f"uncertain[{k}].path: '{item.path}' is uncertain[{first[item.path]}] already")

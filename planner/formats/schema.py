@@ -445,6 +445,7 @@ class Plan(_Model):
 
 # A sweep solves once a sample: more than this is a typo, and its rows would not fit in memory.
 MAX_SAMPLES = 100_000
+MAX_DRAWN = 1_000_000  # samples x uncertain values: the drawn scenarios are held in memory
 MAX_CHOICES = 1_000
 Number = Annotated[float, Field(ge=-MAX_COUNT, le=MAX_COUNT)]  # an integer is a number too
 Whole = Annotated[int, Field(ge=-MAX_COUNT, le=MAX_COUNT)]
@@ -456,14 +457,14 @@ class Uncertain(_Model):
 
     Exactly one of `triangular` ([min, mode, max]), `uniform` ([min, max],
     integers, both ends included) and `choice` (values, with optional
-    `weights`). A number drawn is rounded to an integer and set; a string
+    `weights`). A number drawn is rounded (half up) to an integer and set; a string
     such as ``+10%`` or ``-2`` changes the value as `whatif` would.
     """
 
     path: Annotated[str, StringConstraints(min_length=1, max_length=300)]
     triangular: Annotated[list[Number], Field(min_length=3, max_length=3)] | None = None
     uniform: Annotated[list[Whole], Field(min_length=2, max_length=2)] | None = None
-    choice: Annotated[list[Whole | str], Field(min_length=1, max_length=MAX_CHOICES)] | None = None
+    choice: Annotated[list[Whole | Number | str], Field(min_length=1, max_length=MAX_CHOICES)] | None = None
     weights: (
         Annotated[list[Annotated[float, Field(ge=0, le=MAX_COUNT)]], Field(max_length=MAX_CHOICES)] | None
     ) = None
