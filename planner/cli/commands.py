@@ -479,12 +479,14 @@ def replan(
 def _register_extra_commands() -> None:
     """Commands kept in their own packages (their libraries are optional extras, imported lazily)."""
     from planner.cli.report import report
+    from planner.cli.serve import serve
     from planner.cli.spreadsheet import export, import_xlsx, template
     from planner.cli.sweep import criticality, sweep
 
     main.add_command(report)
     main.add_command(sweep)
     main.add_command(criticality)
+    main.add_command(serve)
     main.add_command(template)
     main.add_command(export)
     import_.add_command(import_xlsx)

@@ -1,0 +1,169 @@
+"""The war room's HTTP API (FastAPI): instances, solve runs and their progress; OpenAPI at /docs.
+
+Every error a user can cause is a 4xx with the located problems, never a
+500 with a traceback: a bad instance is 422 `{"problems": [...]}` with the
+same messages as `restart-planner validate`, and nothing is stored. Solves
+are runs: queued, executed one at a time by `planner.web.runs.Runner`, and
+read back with their progress and their plan (checked by `verify`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from planner.errors import InstanceError
+from planner.formats.read import parse_instance, place
+from planner.formats.schema import Instance
+from planner.web.runs import Runner
+from planner.web.store import Store
+
+PAGE = Path(__file__).resolve().parent / "page.html"
+MAX_SECONDS = 3600.0  # one run's time limit at most: a war-room question, not a batch job
+
+
+class SolveRequest(BaseModel):
+    """POST /api/instances/{id}/solve: the solve's time limit and CP-SAT workers."""
+
+    model_config = ConfigDict(extra="forbid")
+    time_limit: float = Field(default=60.0, gt=0, le=MAX_SECONDS)
+    workers: int = Field(default=2, ge=1, le=64)
+
+
+def create_app(store: Store, *, run: bool = True) -> FastAPI:
+    """The app over `store`; with `run`, its runner executes the queued runs while the app is up."""
+    runner = Runner(store)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if run:
+            runner.start()
+        try:
+            yield
+        finally:
+            if run:
+                runner.close()
+
+    app = FastAPI(title="restart-planner", summary="The war room's API", lifespan=lifespan)
+    app.state.store = store
+    app.state.runner = runner
+
+    @app.exception_handler(InstanceError)
+    async def located(request: Request, err: InstanceError) -> JSONResponse:
+        return JSONResponse(status_code=422, content={"problems": err.problems})
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, err: RequestValidationError) -> JSONResponse:
+        problems = [f"{place(tuple(e['loc'][1:]) or tuple(e['loc']))}: {e['msg']}" for e in err.errors()]
+        return JSONResponse(status_code=422, content={"problems": problems})
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def page() -> str:
+        """The war room's page: plain HTML and JavaScript, nothing from the network."""
+        return PAGE.read_text(encoding="utf-8")
+
+    @app.get("/api/runs/{run_id}/report", response_class=HTMLResponse)
+    def run_report(run_id: int) -> str:
+        """The report of a run's plan: the page `restart-planner report` writes (`planner.outputs.report`)."""
+        found = store.run(run_id)
+        if found is None or found.plan is None:
+            raise HTTPException(404, f"no plan of run {run_id}")
+        row = store.instance(found.instance_id)
+        assert row is not None
+        from planner.formats.read import parse_plan
+        from planner.outputs.report import ReportError, build_report
+
+        try:
+            return build_report(parse_instance(row.text), parse_plan(json.dumps(found.plan)))
+        except ReportError as err:
+            raise HTTPException(501, str(err)) from None
+
+    @app.get("/api/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post("/api/instances", status_code=201)
+    async def add_instance(request: Request) -> dict[str, Any]:
+        """A restart-instance/1 file, or a filled .xlsx workbook (`restart-planner template`), as the body.
+
+        422 with every problem located (a workbook's by sheet and cell), and nothing stored.
+        """
+        body = await request.body()
+        if body.startswith(_ZIP):
+            instance = _from_workbook(body)
+            text = instance.model_dump_json(indent=2, exclude_unset=True)
+        else:
+            instance = parse_instance(body)  # InstanceError -> 422
+            text = body.decode("utf-8")
+        return {"id": store.add_instance(instance.name, text), "name": instance.name}
+
+    @app.get("/api/instances")
+    def instances() -> list[dict[str, Any]]:
+        return [{"id": row.id, "name": row.name, "created": row.created} for row in store.instances()]
+
+    @app.get("/api/instances/{instance_id}")
+    def instance(instance_id: int) -> dict[str, Any]:
+        row = store.instance(instance_id)
+        if row is None:
+            raise HTTPException(404, f"no instance {instance_id}")
+        return {"id": row.id, "name": row.name, "created": row.created, "instance": _json(row.text)}
+
+    @app.post("/api/instances/{instance_id}/solve", status_code=202)
+    def solve(instance_id: int, request: SolveRequest) -> dict[str, int]:
+        if store.instance(instance_id) is None:
+            raise HTTPException(404, f"no instance {instance_id}")
+        workers = min(request.workers, os.cpu_count() or 1)
+        return {
+            "run": store.add_run(instance_id, "solve", {"time_limit": request.time_limit, "workers": workers})
+        }
+
+    @app.get("/api/runs/{run_id}")
+    def get_run(run_id: int) -> dict[str, Any]:
+        found = store.run(run_id)
+        if found is None:
+            raise HTTPException(404, f"no run {run_id}")
+        return found.to_json()
+
+    @app.delete("/api/runs/{run_id}")
+    def stop_run(run_id: int) -> dict[str, Any]:
+        """Stop a run: a queued one never starts; a running one ends with its best plan so far."""
+        found = store.run(run_id)
+        if found is None:
+            raise HTTPException(404, f"no run {run_id}")
+        if found.status in ("queued", "running"):
+            runner.stop(run_id)
+        return {"run": run_id, "stopping": found.status in ("queued", "running")}
+
+    return app
+
+
+_ZIP = b"PK\x03\x04"  # an .xlsx workbook is a zip file
+
+
+def _from_workbook(body: bytes) -> Instance:
+    """The instance of a workbook's bytes (`planner.outputs.spreadsheet`; the xlsx extra)."""
+    import tempfile
+
+    try:
+        from planner.outputs.spreadsheet import read_workbook
+    except ImportError:
+        raise HTTPException(
+            415, "a workbook needs the xlsx extra: pip install 'restart-planner[xlsx]'"
+        ) from None
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "upload.xlsx"
+        path.write_bytes(body)
+        return read_workbook(path)
+
+
+def _json(text: str) -> Any:
+    return json.loads(text)

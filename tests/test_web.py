@@ -1,0 +1,203 @@
+"""The war room's API against a real SQLite file: instances, solve runs, stops and restarts."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient
+
+from planner.formats.read import load_instance, parse_plan
+from planner.verify import verify
+from planner.web.app import create_app
+from planner.web.store import Store
+
+from helpers import EXAMPLES
+
+ONE_TEAM = EXAMPLES / "01-precedence-and-one-team.json"
+JLR = Path(__file__).resolve().parents[1] / "instances" / "jlr-2025.json"
+
+
+def _url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'war-room.db'}"
+
+
+@pytest.fixture
+def client(tmp_path: Path):
+    with TestClient(create_app(Store.open(_url(tmp_path)))) as client:
+        yield client
+
+
+def _wait(client: TestClient, run: int, until: Any, seconds: float = 60.0) -> dict[str, Any]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        body = client.get(f"/api/runs/{run}").json()
+        if until(body):
+            return body
+        time.sleep(0.2)
+    raise AssertionError(f"run {run} did not get there in {seconds} s: {body['status']}")
+
+
+def test_health(client: TestClient) -> None:
+    assert client.get("/api/health").json() == {"status": "ok"}
+
+
+def test_an_instance_is_stored_and_read_back(client: TestClient) -> None:
+    response = client.post("/api/instances", content=ONE_TEAM.read_bytes())
+    assert response.status_code == 201
+    ident = response.json()["id"]
+    body = client.get(f"/api/instances/{ident}").json()
+    assert body["instance"] == json.loads(ONE_TEAM.read_text())
+    assert [i["id"] for i in client.get("/api/instances").json()] == [ident]
+
+
+def test_a_bad_instance_is_422_with_located_problems_and_nothing_is_stored(client: TestClient) -> None:
+    document = json.loads(ONE_TEAM.read_text())
+    document["lines"][0]["plant"] = "hallewood"
+    response = client.post("/api/instances", content=json.dumps(document))
+    assert response.status_code == 422
+    assert any("lines[0].plant: unknown plant 'hallewood'" in p for p in response.json()["problems"])
+    assert client.post("/api/instances", content=b"{not json").status_code == 422
+    assert client.get("/api/instances").json() == []
+
+
+def test_bad_solve_requests_and_unknown_ids_are_4xx(client: TestClient) -> None:
+    ident = client.post("/api/instances", content=ONE_TEAM.read_bytes()).json()["id"]
+    response = client.post(f"/api/instances/{ident}/solve", json={"time_limit": -1})
+    assert response.status_code == 422
+    assert response.json()["problems"][0].startswith("time_limit: ")
+    assert client.post(f"/api/instances/{ident}/solve", json={"threads": 2}).status_code == 422
+    assert client.post("/api/instances/999/solve", json={}).status_code == 404
+    assert client.get("/api/runs/999").status_code == 404
+
+
+def test_a_solve_runs_reports_progress_and_returns_a_verified_plan(client: TestClient) -> None:
+    ident = client.post("/api/instances", content=ONE_TEAM.read_bytes()).json()["id"]
+    response = client.post(f"/api/instances/{ident}/solve", json={"time_limit": 10, "workers": 1})
+    assert response.status_code == 202
+    body = _wait(client, response.json()["run"], lambda b: b["status"] not in ("queued", "running"))
+    assert body["status"] == "done", body
+    plan = parse_plan(json.dumps(body["plan"]))
+    assert verify(load_instance(ONE_TEAM), plan).ok
+    assert plan.status == "optimal" and plan.objective.value == 380  # example 01's stated optimum
+    assert body["progress"] and body["progress"][-1]["objective"] == 380
+
+
+def test_a_stopped_run_keeps_its_best_plan(client: TestClient) -> None:
+    ident = client.post("/api/instances", content=JLR.read_bytes()).json()["id"]
+    run = client.post(f"/api/instances/{ident}/solve", json={"time_limit": 120, "workers": 1}).json()["run"]
+    _wait(client, run, lambda b: b["status"] == "running" and b["progress"])
+    assert client.delete(f"/api/runs/{run}").json() == {"run": run, "stopping": True}
+    body = _wait(client, run, lambda b: b["status"] not in ("queued", "running"))
+    assert body["status"] == "interrupted" and body["plan"] is not None
+    assert verify(load_instance(JLR), parse_plan(json.dumps(body["plan"]))).ok
+
+
+def test_a_restart_loses_nothing_and_marks_unfinished_runs_interrupted(tmp_path: Path) -> None:
+    with TestClient(create_app(Store.open(_url(tmp_path)), run=False)) as client:
+        ident = client.post("/api/instances", content=ONE_TEAM.read_bytes()).json()["id"]
+        run = client.post(f"/api/instances/{ident}/solve", json={"time_limit": 5}).json()["run"]
+        assert client.get(f"/api/runs/{run}").json()["status"] == "queued"
+    with TestClient(create_app(Store.open(_url(tmp_path)), run=False)) as client:
+        assert [i["id"] for i in client.get("/api/instances").json()] == [ident]
+        body = client.get(f"/api/runs/{run}").json()
+        assert body["status"] == "interrupted" and "server stopped" in body["error"]
+
+
+def test_a_workbook_upload_is_read_with_cell_located_problems(client: TestClient, tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    from planner.outputs.spreadsheet import write_workbook
+
+    book = tmp_path / "one-team.xlsx"
+    write_workbook(load_instance(ONE_TEAM), book)
+    response = client.post("/api/instances", content=book.read_bytes())
+    assert response.status_code == 201, response.json()
+    stored = client.get(f"/api/instances/{response.json()['id']}").json()["instance"]
+    assert load_instance(ONE_TEAM) == load_instance_from(stored)
+    empty = tmp_path / "empty.xlsx"
+    from planner.outputs.spreadsheet import write_template
+
+    write_template(empty)
+    refused = client.post("/api/instances", content=empty.read_bytes())
+    assert refused.status_code == 422 and refused.json()["problems"]
+    assert len(client.get("/api/instances").json()) == 1
+
+
+def load_instance_from(document: dict[str, Any]) -> Any:
+    from planner.formats.read import parse_instance
+
+    return parse_instance(json.dumps(document))
+
+
+def test_the_page_and_a_plans_report_are_served(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and "war room" in page.text
+    assert "http://" not in page.text and "https://" not in page.text  # nothing from the network
+    ident = client.post("/api/instances", content=ONE_TEAM.read_bytes()).json()["id"]
+    run = client.post(f"/api/instances/{ident}/solve", json={"time_limit": 10, "workers": 1}).json()["run"]
+    assert client.get(f"/api/runs/{run}/report").status_code == 404  # no plan yet
+    _wait(client, run, lambda b: b["status"] == "done")
+    report = client.get(f"/api/runs/{run}/report")
+    assert report.status_code == 200 and 'id="section-restarts"' in report.text
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def test_the_page_loads_an_instance_solves_it_and_shows_the_plan_in_chromium(tmp_path: Path) -> None:
+    """In a real browser: upload, solve with live progress, the plan's Gantt; no console errors."""
+    import shutil
+    import socket
+    import threading
+
+    if not CHROMIUM.exists() and shutil.which("chromium") is None:
+        pytest.skip("Chromium is not installed (Debian: apt-get install chromium)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    uvicorn = pytest.importorskip("uvicorn")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(Store.open(_url(tmp_path))), host="127.0.0.1", port=port, log_level="warning"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    errors: list[str] = []
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with playwright.sync_playwright() as driver:
+            executable = str(CHROMIUM) if CHROMIUM.exists() else shutil.which("chromium")
+            browser = driver.chromium.launch(executable_path=executable, headless=True, args=["--no-sandbox"])
+            try:
+                page = browser.new_page(viewport={"width": 1250, "height": 900})
+                page.on("pageerror", lambda error: errors.append(str(error)))
+                page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+                page.goto(f"http://127.0.0.1:{port}/")
+                page.set_input_files("#file", str(ONE_TEAM))
+                page.click("#upload-button")
+                page.wait_for_function("document.querySelector('#instance').options.length === 1")
+                page.fill("#time-limit", "10")
+                page.click("#solve-button")
+                page.wait_for_function(
+                    "document.getElementById('status').textContent === 'done'", timeout=60_000
+                )
+                assert page.locator("#progress tbody tr").count() >= 1
+                assert "objective 380" in page.locator("#plan-note").inner_text()
+                report = page.frame_locator("#report")
+                report.locator("#restarts svg.marks").wait_for(timeout=60_000)
+                assert report.locator("#restarts svg.marks rect, #restarts svg.marks path").count() > 0
+            finally:
+                browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+    assert errors == []
