@@ -201,3 +201,39 @@ def test_the_page_loads_an_instance_solves_it_and_shows_the_plan_in_chromium(tmp
         server.should_exit = True
         thread.join(timeout=30)
     assert errors == []
+
+
+def test_a_whatif_run_returns_the_comparison_with_its_proven_range(client: TestClient) -> None:
+    ident = client.post("/api/instances", content=ONE_TEAM.read_bytes()).json()["id"]
+    bad = client.post(f"/api/instances/{ident}/whatif", json={"changes": ["resources.nobody.capacity=+1"]})
+    assert bad.status_code == 422 and "nobody" in bad.json()["problems"][0]
+    team = load_instance(ONE_TEAM).resources[0].id
+    run = client.post(
+        f"/api/instances/{ident}/whatif",
+        json={"changes": [f"resources.{team}.capacity=+1"], "time_limit": 20, "workers": 1},
+    ).json()["run"]
+    body = _wait(client, run, lambda b: b["status"] not in ("queued", "running"))
+    assert body["status"] == "done", body
+    (scenario,) = body["result"]["scenarios"]
+    assert body["result"]["base"]["lost_value"] == 380
+    assert (
+        scenario["least_saving"] <= scenario["delta_value"] <= scenario["most_saving"] or scenario["settled"]
+    )
+
+
+def test_the_database_is_migrated_from_its_first_revision(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, inspect
+
+    from planner.web.store import MIGRATIONS
+
+    engine = create_engine(_url(tmp_path))
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    assert "result" not in {c["name"] for c in inspect(engine).get_columns("runs")}
+    Store.open(_url(tmp_path))  # a server of today starts on yesterday's database
+    assert "result" in {c["name"] for c in inspect(create_engine(_url(tmp_path))).get_columns("runs")}

@@ -39,6 +39,15 @@ class SolveRequest(BaseModel):
     workers: int = Field(default=2, ge=1, le=64)
 
 
+class WhatIfRequest(BaseModel):
+    """POST /api/instances/{id}/whatif: the changes, `PATH=VALUE` as the CLI takes them, a scenario each."""
+
+    model_config = ConfigDict(extra="forbid")
+    changes: list[str] = Field(min_length=1, max_length=100)
+    time_limit: float = Field(default=60.0, gt=0, le=MAX_SECONDS)
+    workers: int = Field(default=2, ge=1, le=64)
+
+
 def create_app(store: Store, *, run: bool = True) -> FastAPI:
     """The app over `store`; with `run`, its runner executes the queued runs while the app is up."""
     runner = Runner(store)
@@ -125,6 +134,24 @@ def create_app(store: Store, *, run: bool = True) -> FastAPI:
         return {
             "run": store.add_run(instance_id, "solve", {"time_limit": request.time_limit, "workers": workers})
         }
+
+    @app.post("/api/instances/{instance_id}/whatif", status_code=202)
+    def whatif(instance_id: int, request: WhatIfRequest) -> dict[str, int]:
+        """Each change a scenario against the base, as `restart-planner whatif --json` compares them.
+
+        The changes are checked against the instance first: 422 with each problem located.
+        """
+        row = store.instance(instance_id)
+        if row is None:
+            raise HTTPException(404, f"no instance {instance_id}")
+        from planner.decisions.changes import apply_changes
+
+        base = parse_instance(row.text)
+        for change in request.changes:
+            apply_changes(base, [change])  # InstanceError -> 422, located
+        workers = min(request.workers, os.cpu_count() or 1)
+        params = {"changes": request.changes, "time_limit": request.time_limit, "workers": workers}
+        return {"run": store.add_run(instance_id, "whatif", params)}
 
     @app.get("/api/runs/{run_id}")
     def get_run(run_id: int) -> dict[str, Any]:

@@ -27,14 +27,25 @@ from planner.web.store import RunRow, Store
 _POLL_SECONDS = 0.2  # how often an idle runner looks for a queued run, and a busy one for a stop
 
 
-def _solve_child(text: str, params: dict[str, Any], out: Any) -> None:
-    """In the child: solve, sending each progress and then the plan (or the error) on `out`."""
+def _child(kind: str, text: str, params: dict[str, Any], out: Any) -> None:
+    """In the child: run, sending each progress and then the plan, the result or the error on `out`."""
     signal.signal(signal.SIGINT, signal.default_int_handler)
     from planner.errors import PlannerError
     from planner.solve import solve
 
     try:
         instance = parse_instance(text)
+        if kind == "whatif":
+            from planner.decisions.whatif import whatif
+
+            compared = whatif(
+                instance,
+                list(params["changes"]),
+                time_limit=float(params["time_limit"]),
+                workers=int(params["workers"]),
+            )
+            out.put(("result", json.dumps(compared.to_json()), False))
+            return
         result = solve(
             instance,
             time_limit=float(params["time_limit"]),
@@ -104,7 +115,7 @@ class Runner:
         self.store.set_status(row.id, "running")
         context = multiprocessing.get_context("spawn")
         out = context.Queue()
-        child = context.Process(target=_solve_child, args=(instance.text, params, out), daemon=True)
+        child = context.Process(target=_child, args=(row.kind, instance.text, params, out), daemon=True)
         child.start()
         with self._lock:
             self._current = (row.id, child)
@@ -138,6 +149,9 @@ class Runner:
         kind, body, interrupted = ended
         if kind == "error":
             self.store.set_status(run_id, "interrupted" if interrupted else "failed", error=body)
+            return
+        if kind == "result":
+            self.store.set_status(run_id, "done", result=body)
             return
         plan = parse_plan(body)
         report = verify(parse_instance(text), plan)

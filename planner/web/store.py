@@ -43,12 +43,13 @@ class RunRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id"))
-    kind: Mapped[str] = mapped_column(String(20))  # "solve"
+    kind: Mapped[str] = mapped_column(String(20))  # "solve" or "whatif"
     status: Mapped[str] = mapped_column(String(20))
     params: Mapped[str] = mapped_column(Text)  # JSON: time_limit, workers
     created: Mapped[str] = mapped_column(String(40))
     plan: Mapped[str | None] = mapped_column(Text, nullable=True)  # restart-plan/1, checked by verify
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    result: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON: a what-if's comparison
 
 
 class ProgressRow(Base):
@@ -74,6 +75,7 @@ class Run:
     progress: list[dict[str, Any]]
     plan: dict[str, Any] | None
     error: str | None
+    result: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -85,6 +87,7 @@ class Run:
             "created": self.created,
             "progress": self.progress,
             "plan": self.plan,
+            "result": self.result,
             "error": self.error,
         }
 
@@ -150,7 +153,13 @@ class Store:
             return session.scalars(query).first()
 
     def set_status(
-        self, run_id: int, status: str, *, plan: str | None = None, error: str | None = None
+        self,
+        run_id: int,
+        status: str,
+        *,
+        plan: str | None = None,
+        error: str | None = None,
+        result: str | None = None,
     ) -> None:
         assert status in RUN_STATUSES
         with self._session() as session:
@@ -161,6 +170,8 @@ class Store:
                 row.plan = plan
             if error is not None:
                 row.error = error
+            if result is not None:
+                row.result = result
 
     def add_progress(self, run_id: int, elapsed: float, objective: int | None, bound: int | None) -> None:
         with self._session() as session:
@@ -185,6 +196,7 @@ class Store:
                 progress,
                 None if row.plan is None else json.loads(row.plan),
                 row.error,
+                None if row.result is None else json.loads(row.result),
             )
 
     def interrupt_unfinished(self) -> int:
