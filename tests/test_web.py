@@ -237,3 +237,15 @@ def test_the_database_is_migrated_from_its_first_revision(tmp_path: Path) -> Non
     assert "result" not in {c["name"] for c in inspect(engine).get_columns("runs")}
     Store.open(_url(tmp_path))  # a server of today starts on yesterday's database
     assert "result" in {c["name"] for c in inspect(create_engine(_url(tmp_path))).get_columns("runs")}
+
+
+def test_serve_refuses_a_bad_instance_before_it_starts(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from planner.cli.commands import main
+
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "restart-instance/1"}')
+    result = CliRunner().invoke(main, ["serve", "--data", str(tmp_path / "data"), "--open", str(bad)])
+    assert result.exit_code == 2 and "missing field" in result.output
+    assert not (tmp_path / "data").exists()
