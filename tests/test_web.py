@@ -195,6 +195,18 @@ def test_the_page_loads_an_instance_solves_it_and_shows_the_plan_in_chromium(tmp
                 report = page.frame_locator("#report")
                 report.locator("#restarts svg.marks").wait_for(timeout=60_000)
                 assert report.locator("#restarts svg.marks rect, #restarts svg.marks path").count() > 0
+                # Plans side by side: the finished solve against itself, every line there.
+                lines = len(load_instance(ONE_TEAM).lines)
+                assert page.locator("#compare tbody tr").count() == lines
+                # A what-if: one more team, its saving with the proven range.
+                team = load_instance(ONE_TEAM).resources[0].id
+                page.fill("#changes", f"resources.{team}.capacity=+1")
+                page.fill("#whatif-time", "20")
+                page.click("#whatif-button")
+                page.locator("#whatif-table tbody tr").first.wait_for(timeout=60_000)
+                cells = page.locator("#whatif-table tbody tr").first.locator("td").all_inner_texts()
+                assert cells[0] == f"resources.{team}.capacity=+1" and cells[4] == "yes", cells
+                page.screenshot(path=str(tmp_path / "war-room.png"), full_page=True)
             finally:
                 browser.close()
     finally:
@@ -249,3 +261,17 @@ def test_serve_refuses_a_bad_instance_before_it_starts(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["serve", "--data", str(tmp_path / "data"), "--open", str(bad)])
     assert result.exit_code == 2 and "missing field" in result.output
     assert not (tmp_path / "data").exists()
+
+
+def test_a_runs_events_stream_its_progress_then_its_end(client: TestClient) -> None:
+    ident = client.post("/api/instances", content=ONE_TEAM.read_bytes()).json()["id"]
+    run = client.post(f"/api/instances/{ident}/solve", json={"time_limit": 10, "workers": 1}).json()["run"]
+    with client.stream("GET", f"/api/runs/{run}/events") as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        text = "".join(response.iter_text())
+    events = [block.split("\n") for block in text.strip().split("\n\n")]
+    kinds = [lines[0].removeprefix("event: ") for lines in events]
+    assert kinds[-1] == "end" and set(kinds[:-1]) <= {"progress"} and "progress" in kinds
+    end = json.loads(events[-1][1].removeprefix("data: "))
+    assert end["status"] == "done" and end["plan"]["objective"]["value"] == 380
+    assert client.get("/api/runs/999/events").status_code == 404

@@ -9,6 +9,7 @@ read back with their progress and their plan (checked by `verify`).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from collections.abc import AsyncIterator
@@ -18,7 +19,7 @@ from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from planner.errors import InstanceError
@@ -28,6 +29,7 @@ from planner.web.runs import Runner
 from planner.web.store import Store
 
 PAGE = Path(__file__).resolve().parent / "page.html"
+_EVENT_SECONDS = 0.25  # how often a run's event stream looks for news
 MAX_SECONDS = 3600.0  # one run's time limit at most: a war-room question, not a batch job
 
 
@@ -159,6 +161,27 @@ def create_app(store: Store, *, run: bool = True) -> FastAPI:
         if found is None:
             raise HTTPException(404, f"no run {run_id}")
         return found.to_json()
+
+    @app.get("/api/runs/{run_id}/events")
+    async def run_events(run_id: int) -> StreamingResponse:
+        """Server-sent events: each progress of the run as it comes (`progress`), then the run (`end`)."""
+        if store.run(run_id) is None:
+            raise HTTPException(404, f"no run {run_id}")
+
+        async def events() -> AsyncIterator[str]:
+            sent = 0
+            while True:
+                found = store.run(run_id)
+                assert found is not None
+                for step in found.progress[sent:]:
+                    yield f"event: progress\ndata: {json.dumps(step)}\n\n"
+                sent = len(found.progress)
+                if found.status not in ("queued", "running"):
+                    yield f"event: end\ndata: {json.dumps(found.to_json())}\n\n"
+                    return
+                await asyncio.sleep(_EVENT_SECONDS)
+
+        return StreamingResponse(events(), media_type="text/event-stream")
 
     @app.delete("/api/runs/{run_id}")
     def stop_run(run_id: int) -> dict[str, Any]:
