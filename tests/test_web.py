@@ -275,3 +275,25 @@ def test_a_runs_events_stream_its_progress_then_its_end(client: TestClient) -> N
     end = json.loads(events[-1][1].removeprefix("data: "))
     assert end["status"] == "done" and end["plan"]["objective"]["value"] == 380
     assert client.get("/api/runs/999/events").status_code == 404
+
+
+def test_a_replan_run_keeps_the_past_and_its_plan_is_of_the_changed_instance(client: TestClient) -> None:
+    ident = client.post("/api/instances", content=ONE_TEAM.read_bytes()).json()["id"]
+    solved = client.post(f"/api/instances/{ident}/solve", json={"time_limit": 10, "workers": 1}).json()["run"]
+    old = _wait(client, solved, lambda b: b["status"] == "done")["plan"]
+    team = load_instance(ONE_TEAM).resources[0].id
+    request = {"plan_run": solved, "today": 1, "changes": [f"resources.{team}.capacity=+1"], "time_limit": 10}
+    assert client.post(f"/api/instances/{ident}/replan", json=request | {"today": 10**6}).status_code == 422
+    assert client.post(f"/api/instances/{ident}/replan", json=request | {"plan_run": 999}).status_code == 404
+    run = client.post(f"/api/instances/{ident}/replan", json=request | {"workers": 1}).json()["run"]
+    body = _wait(client, run, lambda b: b["status"] not in ("queued", "running"))
+    assert body["status"] == "done", body
+    changed = client.get(f"/api/instances/{body['result']['instance']}").json()["instance"]
+    # A new capacity applies from today on; the days before keep what the old plan was made with.
+    before = load_instance(ONE_TEAM).resources[0].capacity
+    assert changed["resources"][0]["capacity"] == before
+    assert changed["resources"][0]["capacity_changes"] == [{"day": 1, "capacity": before + 1}]
+    plan = parse_plan(json.dumps(body["plan"]))
+    assert verify(load_instance_from(changed), plan).ok
+    assert plan.objective.value <= old["objective"]["value"]  # one more team from day 1: never worse
+    assert client.get(f"/api/runs/{run}/report").status_code == 200

@@ -50,6 +50,17 @@ class WhatIfRequest(BaseModel):
     workers: int = Field(default=2, ge=1, le=64)
 
 
+class ReplanRequest(BaseModel):
+    """POST /api/instances/{id}/replan: re-plan from `today`, keeping a finished run's plan before it."""
+
+    model_config = ConfigDict(extra="forbid")
+    plan_run: int  # the run whose plan is carried out so far
+    today: int = Field(ge=0)
+    changes: list[str] = Field(default=[], max_length=100)
+    time_limit: float = Field(default=60.0, gt=0, le=MAX_SECONDS)
+    workers: int = Field(default=2, ge=1, le=64)
+
+
 def create_app(store: Store, *, run: bool = True) -> FastAPI:
     """The app over `store`; with `run`, its runner executes the queued runs while the app is up."""
     runner = Runner(store)
@@ -88,7 +99,9 @@ def create_app(store: Store, *, run: bool = True) -> FastAPI:
         found = store.run(run_id)
         if found is None or found.plan is None:
             raise HTTPException(404, f"no plan of run {run_id}")
-        row = store.instance(found.instance_id)
+        # A re-plan's plan is of the changed instance, stored as its own.
+        of = found.instance_id if found.result is None else found.result.get("instance", found.instance_id)
+        row = store.instance(of)
         assert row is not None
         from planner.formats.read import parse_plan
         from planner.outputs.report import ReportError, build_report
@@ -154,6 +167,26 @@ def create_app(store: Store, *, run: bool = True) -> FastAPI:
         workers = min(request.workers, os.cpu_count() or 1)
         params = {"changes": request.changes, "time_limit": request.time_limit, "workers": workers}
         return {"run": store.add_run(instance_id, "whatif", params)}
+
+    @app.post("/api/instances/{instance_id}/replan", status_code=202)
+    def replan(instance_id: int, request: ReplanRequest) -> dict[str, int]:
+        """As `restart-planner replan`: the run's plan kept before `today`, the changes applied, the rest
+        re-optimised. The new plan is of the changed instance, stored as an instance of its own (the
+        run's `result.instance`)."""
+        row = store.instance(instance_id)
+        old = store.run(request.plan_run)
+        if row is None or old is None or old.plan is None or old.instance_id != instance_id:
+            raise HTTPException(404, f"no plan of run {request.plan_run} for instance {instance_id}")
+        from planner.decisions.changes import apply_changes
+
+        base = parse_instance(row.text)
+        if request.today >= base.horizon_days:
+            raise HTTPException(422, f"today: {request.today} is past the horizon ({base.horizon_days} days)")
+        for change in request.changes:
+            apply_changes(base, [change])  # InstanceError -> 422, located
+        workers = min(request.workers, os.cpu_count() or 1)
+        params = request.model_dump() | {"workers": workers, "plan": old.plan}
+        return {"run": store.add_run(instance_id, "replan", params)}
 
     @app.get("/api/runs/{run_id}")
     def get_run(run_id: int) -> dict[str, Any]:

@@ -35,6 +35,29 @@ def _child(kind: str, text: str, params: dict[str, Any], out: Any) -> None:
 
     try:
         instance = parse_instance(text)
+        if kind == "replan":
+            from planner.decisions.replan import replan
+
+            old = parse_plan(json.dumps(params["plan"]))
+            limit, workers = float(params["time_limit"]), int(params["workers"])
+            done = replan(
+                instance,
+                old,
+                int(params["today"]),
+                changes=list(params["changes"]),
+                time_limit=limit,
+                workers=workers,
+            )
+            summary = {
+                "instance": json.loads(done.instance.model_dump_json(exclude_unset=True)),
+                "today": done.today,
+                "changes": list(done.changes),
+                "saving": done.saving,
+                "most_saving": done.most_saving,
+                "changed": done.changed,
+            }
+            out.put(("replan", json.dumps({"plan": done.plan.to_json(), "summary": summary}), False))
+            return
         if kind == "whatif":
             from planner.decisions.whatif import whatif
 
@@ -153,10 +176,17 @@ class Runner:
         if kind == "result":
             self.store.set_status(run_id, "done", result=body)
             return
+        result = None
+        if kind == "replan":
+            replanned = json.loads(body)
+            body, summary = replanned["plan"], replanned["summary"]
+            text = json.dumps(summary.pop("instance"))  # the plan is of the instance with the changes applied
+            summary["instance"] = self.store.add_instance(parse_instance(text).name, text)
+            result = json.dumps(summary)
         plan = parse_plan(body)
         report = verify(parse_instance(text), plan)
         if not report.ok:  # never expected: the checker is the last line of defence
             self.store.set_status(run_id, "failed", error="the plan fails the checker:\n" + report.summary())
             return
         status = "interrupted" if interrupted or stopped else "done"
-        self.store.set_status(run_id, status, plan=body)
+        self.store.set_status(run_id, status, plan=body, result=result)
