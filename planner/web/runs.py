@@ -129,7 +129,10 @@ class Runner:
             if row is None:
                 self._stop.wait(_POLL_SECONDS)
                 continue
-            self._execute(row)
+            try:
+                self._execute(row)
+            except Exception as err:  # a bug of ours must not leave the run "running" nor stop the runner
+                self.store.set_status(row.id, "failed", error=f"the runner failed: {err!r}")
 
     def _execute(self, row: RunRow) -> None:
         instance = self.store.instance(row.instance_id)
