@@ -297,3 +297,21 @@ def test_a_replan_run_keeps_the_past_and_its_plan_is_of_the_changed_instance(cli
     assert verify(load_instance_from(changed), plan).ok
     assert plan.objective.value <= old["objective"]["value"]  # one more team from day 1: never worse
     assert client.get(f"/api/runs/{run}/report").status_code == 200
+
+
+def test_an_explain_run_gives_the_causes_and_the_plan_downloads(client: TestClient) -> None:
+    ident = client.post("/api/instances", content=ONE_TEAM.read_bytes()).json()["id"]
+    solved = client.post(f"/api/instances/{ident}/solve", json={"time_limit": 10, "workers": 1}).json()["run"]
+    _wait(client, solved, lambda b: b["status"] == "done")
+    download = client.get(f"/api/runs/{solved}/plan.json")
+    assert download.headers["content-disposition"] == f'attachment; filename="plan-{solved}.json"'
+    assert verify(load_instance(ONE_TEAM), parse_plan(download.text)).ok
+    assert client.post(f"/api/instances/{ident}/explain", json={"plan_run": 999}).status_code == 404
+    run = client.post(
+        f"/api/instances/{ident}/explain", json={"plan_run": solved, "time_limit": 10, "workers": 1}
+    ).json()["run"]
+    body = _wait(client, run, lambda b: b["status"] not in ("queued", "running"))
+    assert body["status"] == "done", body
+    explained = body["result"]
+    assert explained["objective"]["value"] == 380
+    assert {e["id"] for e in explained["lines"]} == {line.id for line in load_instance(ONE_TEAM).lines}

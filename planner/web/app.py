@@ -19,7 +19,7 @@ from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from planner.errors import InstanceError
@@ -58,6 +58,15 @@ class ReplanRequest(BaseModel):
     today: int = Field(ge=0)
     changes: list[str] = Field(default=[], max_length=100)
     time_limit: float = Field(default=60.0, gt=0, le=MAX_SECONDS)
+    workers: int = Field(default=2, ge=1, le=64)
+
+
+class ExplainRequest(BaseModel):
+    """POST /api/instances/{id}/explain: why a finished run's plan does what it does, what costs most."""
+
+    model_config = ConfigDict(extra="forbid")
+    plan_run: int
+    time_limit: float = Field(default=60.0, gt=0, le=MAX_SECONDS)  # the bottleneck table's re-solves
     workers: int = Field(default=2, ge=1, le=64)
 
 
@@ -173,10 +182,9 @@ def create_app(store: Store, *, run: bool = True) -> FastAPI:
         """As `restart-planner replan`: the run's plan kept before `today`, the changes applied, the rest
         re-optimised. The new plan is of the changed instance, stored as an instance of its own (the
         run's `result.instance`)."""
+        plan = _plan_of(store, request.plan_run, instance_id)
         row = store.instance(instance_id)
-        old = store.run(request.plan_run)
-        if row is None or old is None or old.plan is None or old.instance_id != instance_id:
-            raise HTTPException(404, f"no plan of run {request.plan_run} for instance {instance_id}")
+        assert row is not None
         from planner.decisions.changes import apply_changes
 
         base = parse_instance(row.text)
@@ -185,8 +193,34 @@ def create_app(store: Store, *, run: bool = True) -> FastAPI:
         for change in request.changes:
             apply_changes(base, [change])  # InstanceError -> 422, located
         workers = min(request.workers, os.cpu_count() or 1)
-        params = request.model_dump() | {"workers": workers, "plan": old.plan}
+        params = request.model_dump() | {"workers": workers, "plan": plan}
         return {"run": store.add_run(instance_id, "replan", params)}
+
+    @app.post("/api/instances/{instance_id}/explain", status_code=202)
+    def explain(instance_id: int, request: ExplainRequest) -> dict[str, int]:
+        """As `restart-planner explain --json`: each line's and system's causes, and the bottleneck table."""
+        old = store.run(request.plan_run)
+        if (
+            store.instance(instance_id) is None
+            or old is None
+            or old.plan is None
+            or old.instance_id != instance_id
+        ):
+            raise HTTPException(404, f"no plan of run {request.plan_run} for instance {instance_id}")
+        workers = min(request.workers, os.cpu_count() or 1)
+        params = request.model_dump() | {"workers": workers, "plan": old.plan}
+        return {"run": store.add_run(instance_id, "explain", params)}
+
+    @app.get("/api/runs/{run_id}/plan.json")
+    def plan_file(run_id: int) -> Response:
+        """The run's plan as a restart-plan/1 file to download."""
+        found = store.run(run_id)
+        if found is None or found.plan is None:
+            raise HTTPException(404, f"no plan of run {run_id}")
+        headers = {"Content-Disposition": f'attachment; filename="plan-{run_id}.json"'}
+        return Response(
+            json.dumps(found.plan, indent=2) + "\n", media_type="application/json", headers=headers
+        )
 
     @app.get("/api/runs/{run_id}")
     def get_run(run_id: int) -> dict[str, Any]:
@@ -227,6 +261,14 @@ def create_app(store: Store, *, run: bool = True) -> FastAPI:
         return {"run": run_id, "stopping": found.status in ("queued", "running")}
 
     return app
+
+
+def _plan_of(store: Store, run_id: int, instance_id: int) -> dict[str, Any]:
+    """The plan of a finished run of `instance_id` (404 when there is none)."""
+    found = store.run(run_id)
+    if found is None or found.plan is None or found.instance_id != instance_id:
+        raise HTTPException(404, f"no plan of run {run_id} for instance {instance_id}")
+    return found.plan
 
 
 _ZIP = b"PK\x03\x04"  # an .xlsx workbook is a zip file

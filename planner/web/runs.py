@@ -58,6 +58,14 @@ def _child(kind: str, text: str, params: dict[str, Any], out: Any) -> None:
             }
             out.put(("replan", json.dumps({"plan": done.plan.to_json(), "summary": summary}), False))
             return
+        if kind == "explain":
+            from planner.decisions.explain import explain
+
+            plan = parse_plan(json.dumps(params["plan"]))
+            limit, workers = float(params["time_limit"]), int(params["workers"])
+            explained = explain(instance, plan, time_limit=limit, workers=workers)
+            out.put(("result", json.dumps(explained.to_json()), False))
+            return
         if kind == "whatif":
             from planner.decisions.whatif import whatif
 

@@ -43,13 +43,15 @@ class RunRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id"))
-    kind: Mapped[str] = mapped_column(String(20))  # "solve" or "whatif"
+    kind: Mapped[str] = mapped_column(String(20))  # "solve", "whatif", "replan" or "explain"
     status: Mapped[str] = mapped_column(String(20))
     params: Mapped[str] = mapped_column(Text)  # JSON: time_limit, workers
     created: Mapped[str] = mapped_column(String(40))
     plan: Mapped[str | None] = mapped_column(Text, nullable=True)  # restart-plan/1, checked by verify
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    result: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON: a what-if's comparison
+    result: Mapped[str | None] = mapped_column(
+        Text, nullable=True
+    )  # JSON: a what-if's, re-plan's, explanation
 
 
 class ProgressRow(Base):
