@@ -43,7 +43,8 @@ def main() -> None:
                 page.wait_for_function("document.querySelector('#instance').options.length === 1")
                 page.fill("#time-limit", "60")
                 page.click("#solve-button")
-                page.wait_for_function("document.getElementById('status').textContent === 'done'", timeout=120_000)
+                done = "document.getElementById('status').textContent === 'done'"
+                page.wait_for_function(done, timeout=120_000)
                 page.frame_locator("#report").locator("#restarts svg.marks").wait_for(timeout=60_000)
                 path = ROOT / "docs" / "img" / "war-room.png"
                 page.screenshot(path=str(path), full_page=False)

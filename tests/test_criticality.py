@@ -12,9 +12,8 @@ from planner.cli.commands import main
 from planner.decisions.changes import apply_changes
 from planner.decisions.criticality import criticality, slip_changes
 from planner.formats.read import load_instance
-from planner.solve import solve
 
-from helpers import EXAMPLES
+from helpers import EXAMPLES, solve_checked
 from random_instances import random_instance
 
 ONE_TEAM = EXAMPLES / "01-precedence-and-one-team.json"
@@ -36,7 +35,7 @@ def test_a_slip_lengthens_every_mode_of_the_system() -> None:
 @pytest.mark.parametrize("path", [ONE_TEAM, MODES, *(EXAMPLES.glob("0[3-7]-*.json"))], ids=lambda p: p.stem)
 def test_proven_costs_are_the_optima_differences(path) -> None:
     inst = load_instance(path)
-    base = solve(inst, time_limit=10, workers=1).plan
+    base = solve_checked(inst, time_limit=10).plan
     assert base.status == "optimal"
     with ThreadPoolExecutor(1) as pool:
         ranked = criticality(inst, base, pool, slip_days=3, time_limit=10)
@@ -45,7 +44,7 @@ def test_proven_costs_are_the_optima_differences(path) -> None:
     assert costs == sorted(costs, reverse=True)
     for slip in ranked.slips:
         slipped = apply_changes(inst, list(slip_changes(inst, slip.system, 3)))
-        optimum = solve(slipped, time_limit=10, workers=1)
+        optimum = solve_checked(slipped, time_limit=10)
         assert optimum.status == slip.status == "optimal"
         assert slip.cost == slip.at_least == slip.at_most == optimum.objective - base.objective.value
         assert slip.cost >= 0 and slip.settled
@@ -54,14 +53,14 @@ def test_proven_costs_are_the_optima_differences(path) -> None:
 @pytest.mark.parametrize("seed", range(6))
 def test_the_proven_range_holds_the_true_cost_when_the_solves_are_cut_short(seed: int) -> None:
     inst = random_instance(seed, objective="lost_value")
-    base = solve(inst, time_limit=0.5, workers=1).plan
+    base = solve_checked(inst, time_limit=0.5).plan
     if not base.has_schedule:
         pytest.skip("no plan of the base in the time")
     with ThreadPoolExecutor(1) as pool:
         ranked = criticality(inst, base, pool, slip_days=5, time_limit=0.5)
-    exact_base = solve(inst, time_limit=20, workers=1)
+    exact_base = solve_checked(inst, time_limit=20)
     for slip in ranked.slips:
-        exact = solve(apply_changes(inst, list(slip_changes(inst, slip.system, 5))), time_limit=20, workers=1)
+        exact = solve_checked(apply_changes(inst, list(slip_changes(inst, slip.system, 5))), time_limit=20)
         if exact.status != "optimal" or exact_base.status != "optimal" or slip.at_least is None:
             continue
         true_cost = exact.objective - exact_base.objective

@@ -32,7 +32,7 @@ from planner.formats.read import load_instance, load_plan, parse_sweep
 from planner.formats.schema import Plan, Sweep
 from planner.verify import verify
 
-from helpers import EXAMPLES
+from helpers import EXAMPLES, solve_checked
 
 GATE = EXAMPLES / "05-parts-gate-and-lead-time.json"
 JLR = Path(__file__).resolve().parents[1] / "instances" / "jlr-2025.json"
@@ -354,9 +354,7 @@ def test_a_bad_sweep_exits_2_and_writes_nothing(tmp_path: Path) -> None:
 
 
 def _optimal_plan(path: Path) -> Plan:
-    from planner.solve import solve
-
-    result = solve(load_instance(path), time_limit=10, workers=1)
+    result = solve_checked(load_instance(path), time_limit=10)
     assert result.status == "optimal"
     return result.plan
 

@@ -589,23 +589,23 @@ def load_result(out_dir: Path) -> SweepResult:
 
 def instance_digest(instance: Instance) -> str:
     """The SHA-256 that sweep.json records of the instance a sweep was drawn from."""
-    return hashlib.sha256(instance.model_dump_json(exclude_unset=True).encode()).hexdigest()
+    return _sha256(instance.model_dump_json(exclude_unset=True))
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _settings(
     instance: Instance, sweep: Sweep, time_limit: float, workers: int, seed: int, kept: Plan | None
 ) -> dict[str, Any]:
     """What makes two sweeps the same: the instance, the sweep file, the solve settings, the plan kept."""
-
-    def digest(text: str) -> str:
-        return hashlib.sha256(text.encode()).hexdigest()
-
     return {
         "instance": instance.name,
         "instance_sha256": instance_digest(instance),
         "sweep": sweep.model_dump(mode="json", exclude_none=True),
         "solve": {"time_limit": time_limit, "workers": workers, "seed": seed},
-        "kept_plan_sha256": None if kept is None else digest(kept.to_json()),
+        "kept_plan_sha256": None if kept is None else _sha256(kept.to_json()),
     }
 
 
