@@ -69,7 +69,7 @@ def main(
         for name in order:
             outcome = _solve(trees[name], path, time_limit, seed)
             if not outcome["ok"] or (optimum is not None and outcome["objective"] < optimum):
-                raise click.ClickException(f"run {run + 1} ({name}): a plan that breaks the contract: {outcome}")
+                raise click.ClickException(f"run {run + 1} ({name}): a plan the checker rejects: {outcome}")
             results[name].append(outcome)
             above = "" if optimum is None else f"{(outcome['objective'] - optimum) / optimum:.2%}"
             print(
