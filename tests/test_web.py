@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from pathlib import Path
@@ -185,27 +186,46 @@ def test_the_page_loads_an_instance_solves_it_and_shows_the_plan_in_chromium(tmp
                 page.set_input_files("#file", str(ONE_TEAM))
                 page.click("#upload-button")
                 page.wait_for_function("document.querySelector('#instance').options.length === 1")
+                lines = len(load_instance(ONE_TEAM).lines)
+                page.wait_for_function("document.getElementById('glance').textContent.includes('lines')")
+                assert f"{lines} lines" in page.locator("#glance").inner_text()
                 page.fill("#time-limit", "10")
                 page.click("#solve-button")
                 page.wait_for_function(
                     "document.getElementById('status').textContent === 'done'", timeout=60_000
                 )
                 assert page.locator("#progress tbody tr").count() >= 1
-                assert "objective 380" in page.locator("#plan-note").inner_text()
+                assert "380 (proven bound 380)" in page.locator("#plan-note").inner_text()
+                for link in ("#download-plan", "#download-workbook", "#download-report"):
+                    href = page.get_attribute(link, "href")
+                    assert href is not None and page.request.get(f"http://127.0.0.1:{port}{href}").ok, link
                 report = page.frame_locator("#report")
                 report.locator("#restarts svg.marks").wait_for(timeout=60_000)
                 assert report.locator("#restarts svg.marks rect, #restarts svg.marks path").count() > 0
                 # Plans side by side: the finished solve against itself, every line there.
-                lines = len(load_instance(ONE_TEAM).lines)
                 assert page.locator("#compare tbody tr").count() == lines
                 # A what-if: one more team, its saving with the proven range.
                 team = load_instance(ONE_TEAM).resources[0].id
-                page.fill("#changes", f"resources.{team}.capacity=+1")
+                page.select_option("#lever", f"resources.{team}.capacity=+1")  # picked, not typed
+                page.click("#lever-add")
+                assert page.input_value("#changes") == f"resources.{team}.capacity=+1"
                 page.fill("#whatif-time", "20")
                 page.click("#whatif-button")
                 page.locator("#whatif-table tbody tr").first.wait_for(timeout=60_000)
                 cells = page.locator("#whatif-table tbody tr").first.locator("td").all_inner_texts()
                 assert cells[0] == f"resources.{team}.capacity=+1" and cells[4] == "yes", cells
+                assert cells[6], cells  # the restart days that move, or "none"
+                # Re-plan from day 1, the old plan kept before it, with one more team from then on.
+                page.fill("#today", "1")
+                page.fill("#replan-changes", f"resources.{team}.capacity=+1")
+                page.fill("#replan-time", "10")
+                page.click("#replan-button")
+                page.wait_for_function(
+                    "document.getElementById('run').textContent.includes('re-plan')"
+                    " && document.getElementById('status').textContent === 'done'",
+                    timeout=60_000,
+                )
+                assert page.locator("#left option").count() == 2  # both plans, to put side by side
                 page.screenshot(path=str(tmp_path / "war-room.png"), full_page=True)
             finally:
                 browser.close()
@@ -315,3 +335,134 @@ def test_an_explain_run_gives_the_causes_and_the_plan_downloads(client: TestClie
     explained = body["result"]
     assert explained["objective"]["value"] == 380
     assert {e["id"] for e in explained["lines"]} == {line.id for line in load_instance(ONE_TEAM).lines}
+
+
+def test_the_workbook_and_the_report_of_a_plan_download(client: TestClient, tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    from openpyxl import load_workbook
+
+    from planner.outputs.spreadsheet import read_workbook
+
+    ident = client.post("/api/instances", content=ONE_TEAM.read_bytes()).json()["id"]
+    assert client.get("/api/runs/999/workbook.xlsx").status_code == 404
+    run = client.post(f"/api/instances/{ident}/solve", json={"time_limit": 10, "workers": 1}).json()["run"]
+    plan = _wait(client, run, lambda b: b["status"] == "done")["plan"]
+    book = client.get(f"/api/runs/{run}/workbook.xlsx")
+    assert book.status_code == 200
+    assert book.headers["content-disposition"] == f'attachment; filename="plan-{run}.xlsx"'
+    path = tmp_path / "downloaded.xlsx"
+    path.write_bytes(book.content)
+    assert read_workbook(path) == load_instance(ONE_TEAM)  # the instance's sheets read back as they were
+    rows = list(load_workbook(path, read_only=True)["restarts"].iter_rows(values_only=True))
+    at = rows[0].index("restart_day")
+    days = {row[0]: row[at] for row in rows[1:]}
+    assert days == {line["id"]: line["restart_day"] for line in plan["lines"]}
+    report = client.get(f"/api/runs/{run}/report", params={"download": "true"})
+    assert report.headers["content-disposition"] == f'attachment; filename="report-{run}.html"'
+    assert 'id="section-restarts"' in report.text
+
+
+def test_the_openapi_pages_need_no_network(client: TestClient) -> None:
+    for url in ("/docs", "/redoc"):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert "http://" not in page.text and "https://" not in page.text, url
+        scripts = [part.split('"')[0] for part in page.text.split('src="')[1:]]
+        assert scripts and all(client.get(src).status_code == 200 for src in scripts), scripts
+    assert "/api/instances/{instance_id}/solve" in client.get("/openapi.json").json()["paths"]
+
+
+def test_an_instance_comes_with_its_glance_and_its_levers(client: TestClient) -> None:
+    from planner.decisions.whatif import marginal_scenarios
+
+    ident = client.post("/api/instances", content=JLR.read_bytes()).json()["id"]
+    body = client.get(f"/api/instances/{ident}").json()
+    jlr = load_instance(JLR)
+    glance = body["glance"]
+    assert (glance["lines"], glance["systems"], glance["plants"]) == (
+        len(jlr.lines),
+        len(jlr.systems),
+        len(jlr.plants),
+    )
+    assert glance["affixes"] == ["£", ""] and glance["scale"] == 100  # JLR-2025's values are in £100
+    assert body["levers"] == [str(s.changes[0]) for s in marginal_scenarios(jlr)]
+    assert "resources.forensic-it.capacity=+1" in body["levers"]
+
+
+def _serve(data: Path, port: int) -> Any:
+    """`restart-planner serve` as a user starts it, in a process group of its own (its solver child too)."""
+    import subprocess
+    import sys
+    import urllib.request
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "planner", "serve", "--port", str(port), "--data", str(data)],
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=1) as answer:
+                if json.load(answer) == {"status": "ok"}:
+                    return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise AssertionError("the server did not come up in 60 s")
+
+
+def _http(port: int, method: str, path: str, body: bytes | None = None) -> Any:
+    import urllib.request
+
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", body, headers, method=method)
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.load(answer)
+
+
+def _running(port: int, run: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        body = _http(port, "GET", f"/api/runs/{run}")
+        if body["status"] == "running" and body["progress"]:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"run {run} was not running with progress in 60 s")
+
+
+def test_a_real_server_stopped_or_killed_and_started_again_loses_nothing(tmp_path: Path) -> None:
+    """Ctrl-C stops the run with its best plan; a kill leaves it to the next start to mark interrupted."""
+    import os
+    import signal
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    data = tmp_path / "data"
+    solve = json.dumps({"time_limit": 60, "workers": 1}).encode()
+    server = _serve(data, port)
+    try:
+        ident = _http(port, "POST", "/api/instances", JLR.read_bytes())["id"]
+        stopped = _http(port, "POST", f"/api/instances/{ident}/solve", solve)["run"]
+        _running(port, stopped)
+        server.send_signal(signal.SIGINT)  # Ctrl-C: the running search is stopped, its plan kept
+        assert server.wait(60) == 0
+        server = _serve(data, port)
+        assert [i["id"] for i in _http(port, "GET", "/api/instances")] == [ident]
+        body = _http(port, "GET", f"/api/runs/{stopped}")
+        assert body["status"] == "interrupted" and body["plan"] is not None
+        assert verify(load_instance(JLR), parse_plan(json.dumps(body["plan"]))).ok
+        killed = _http(port, "POST", f"/api/instances/{ident}/solve", solve)["run"]
+        _running(port, killed)
+        os.killpg(server.pid, signal.SIGKILL)  # no goodbye: the server and its solver child die at once
+        server.wait(60)
+        server = _serve(data, port)
+        body = _http(port, "GET", f"/api/runs/{killed}")
+        assert body["status"] == "interrupted" and "server stopped" in body["error"]
+        assert _http(port, "GET", f"/api/runs/{stopped}")["plan"] is not None
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
+        server.wait(60)

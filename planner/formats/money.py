@@ -57,11 +57,18 @@ def unit_json(unit: ValueUnit | None) -> dict[str, Any] | None:
     return None if unit is None else unit.model_dump()
 
 
+def affixes(unit: ValueUnit | None) -> tuple[str, str]:
+    """What `figure` writes before and after the digits: ('£', ''), ('', ' CHF'), or ('', '')."""
+    if unit is None:
+        return "", ""
+    symbol = _SYMBOLS.get(unit.currency)
+    return (symbol, "") if symbol else ("", f" {unit.currency}")
+
+
 def _money(currency: str, value: float) -> str:
-    symbol = _SYMBOLS.get(currency)
+    before, after = affixes(ValueUnit(currency=currency))
     sign = "-" if value < 0 else ""
-    text = _number(abs(value))
-    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
+    return f"{sign}{before}{_number(abs(value))}{after}"
 
 
 def _number(value: float) -> str:

@@ -1,5 +1,8 @@
 """The war room's HTTP API (FastAPI): instances, solve runs and their progress; OpenAPI at /docs.
 
+The OpenAPI pages (/docs, /redoc) are served with their scripts by
+`fastapi_offline`, so they work without a network, as the page does.
+
 Every error a user can cause is a 4xx with the located problems, never a
 500 with a traceback: a bad instance is 422 `{"problems": [...]}` with the
 same messages as `restart-planner validate`, and nothing is stored. Solves
@@ -20,11 +23,14 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict, Field
 
+from planner.decisions.whatif import marginal_scenarios
 from planner.errors import InstanceError
-from planner.formats.read import parse_instance, place
-from planner.formats.schema import Instance
+from planner.formats import money
+from planner.formats.read import parse_instance, parse_plan, place
+from planner.formats.schema import Instance, Plan
 from planner.web.runs import Runner
 from planner.web.store import Store
 
@@ -84,7 +90,7 @@ def create_app(store: Store, *, run: bool = True) -> FastAPI:
             if run:
                 runner.close()
 
-    app = FastAPI(title="restart-planner", summary="The war room's API", lifespan=lifespan)
+    app = FastAPIOffline(title="restart-planner", summary="The war room's API", lifespan=lifespan)
     app.state.store = store
     app.state.runner = runner
 
@@ -103,22 +109,36 @@ def create_app(store: Store, *, run: bool = True) -> FastAPI:
         return PAGE.read_text(encoding="utf-8")
 
     @app.get("/api/runs/{run_id}/report", response_class=HTMLResponse)
-    def run_report(run_id: int) -> str:
-        """The report of a run's plan: the page `restart-planner report` writes (`planner.outputs.report`)."""
-        found = store.run(run_id)
-        if found is None or found.plan is None:
-            raise HTTPException(404, f"no plan of run {run_id}")
-        # A re-plan's plan is of the changed instance, stored as its own.
-        of = found.instance_id if found.result is None else found.result.get("instance", found.instance_id)
-        row = store.instance(of)
-        assert row is not None
-        from planner.formats.read import parse_plan
+    def run_report(run_id: int, download: bool = False) -> HTMLResponse:
+        """The report of a run's plan: the page `restart-planner report` writes (`planner.outputs.report`).
+
+        With `download`, as a file to save (report-RUN.html).
+        """
+        instance, plan = _instance_and_plan(store, run_id)
         from planner.outputs.report import ReportError, build_report
 
         try:
-            return build_report(parse_instance(row.text), parse_plan(json.dumps(found.plan)))
+            page = build_report(instance, plan)
         except ReportError as err:
             raise HTTPException(501, str(err)) from None
+        return HTMLResponse(page, headers=_attachment(f"report-{run_id}.html") if download else None)
+
+    @app.get("/api/runs/{run_id}/workbook.xlsx")
+    def run_workbook(run_id: int) -> Response:
+        """The instance and the run's plan as a workbook (`restart-planner export xlsx`): restarts,
+        clearances, production, staff use and stock, to filter and pivot."""
+        instance, plan = _instance_and_plan(store, run_id)
+        import tempfile
+
+        try:
+            from planner.outputs.spreadsheet import write_workbook
+        except ImportError:
+            raise HTTPException(501, _XLSX_EXTRA) from None
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "plan.xlsx"
+            write_workbook(instance, path, plan)
+            body = path.read_bytes()
+        return Response(body, media_type=_XLSX, headers=_attachment(f"plan-{run_id}.xlsx"))
 
     @app.get("/api/health")
     def health() -> dict[str, str]:
@@ -148,7 +168,15 @@ def create_app(store: Store, *, run: bool = True) -> FastAPI:
         row = store.instance(instance_id)
         if row is None:
             raise HTTPException(404, f"no instance {instance_id}")
-        return {"id": row.id, "name": row.name, "created": row.created, "instance": _json(row.text)}
+        instance = parse_instance(row.text)
+        return {
+            "id": row.id,
+            "name": row.name,
+            "created": row.created,
+            "instance": _json(row.text),
+            "glance": _glance(instance),
+            "levers": [str(s.changes[0]) for s in marginal_scenarios(instance)],
+        }
 
     @app.post("/api/instances/{instance_id}/solve", status_code=202)
     def solve(instance_id: int, request: SolveRequest) -> dict[str, int]:
@@ -217,9 +245,10 @@ def create_app(store: Store, *, run: bool = True) -> FastAPI:
         found = store.run(run_id)
         if found is None or found.plan is None:
             raise HTTPException(404, f"no plan of run {run_id}")
-        headers = {"Content-Disposition": f'attachment; filename="plan-{run_id}.json"'}
         return Response(
-            json.dumps(found.plan, indent=2) + "\n", media_type="application/json", headers=headers
+            json.dumps(found.plan, indent=2) + "\n",
+            media_type="application/json",
+            headers=_attachment(f"plan-{run_id}.json"),
         )
 
     @app.get("/api/runs/{run_id}")
@@ -271,6 +300,46 @@ def _plan_of(store: Store, run_id: int, instance_id: int) -> dict[str, Any]:
     return found.plan
 
 
+def _instance_and_plan(store: Store, run_id: int) -> tuple[Instance, Plan]:
+    """A finished run's plan and the instance it is of (404 when the run has no plan).
+
+    A re-plan's plan is of the changed instance, which is stored as its own.
+    """
+    found = store.run(run_id)
+    if found is None or found.plan is None:
+        raise HTTPException(404, f"no plan of run {run_id}")
+    of = found.instance_id if found.result is None else found.result.get("instance", found.instance_id)
+    row = store.instance(of)
+    assert row is not None
+    return parse_instance(row.text), parse_plan(json.dumps(found.plan))
+
+
+def _glance(instance: Instance) -> dict[str, Any]:
+    """The instance at a glance, for the page: its size, its scarce teams, and how it says amounts."""
+    unit = instance.value_unit
+    return {
+        "horizon_days": instance.horizon_days,
+        "start_date": None if instance.start_date is None else instance.start_date.isoformat(),
+        "objective": instance.objective,
+        "plants": len(instance.plants),
+        "lines": len(instance.lines),
+        "systems": len(instance.systems),
+        "cleared": sum(system.cleared for system in instance.systems),
+        "materials": len(instance.materials),
+        "resources": [{"id": r.id, "capacity": r.capacity} for r in instance.resources],
+        # The page says amounts as `planner.formats.money.figure` does: value times scale, within the affixes.
+        "value_unit": money.unit_json(unit),
+        "affixes": money.affixes(unit),
+        "scale": 1 if unit is None else unit.scale,
+    }
+
+
+def _attachment(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}
+
+
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_XLSX_EXTRA = "a workbook needs the xlsx extra: pip install 'restart-planner[xlsx]'"
 _ZIP = b"PK\x03\x04"  # an .xlsx workbook is a zip file
 
 
@@ -281,9 +350,7 @@ def _from_workbook(body: bytes) -> Instance:
     try:
         from planner.outputs.spreadsheet import read_workbook
     except ImportError:
-        raise HTTPException(
-            415, "a workbook needs the xlsx extra: pip install 'restart-planner[xlsx]'"
-        ) from None
+        raise HTTPException(415, _XLSX_EXTRA) from None
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "upload.xlsx"
         path.write_bytes(body)
