@@ -241,6 +241,18 @@ def _scenario_instances(sweep: Sweep) -> dict[int, Any]:
     return {s.index: apply_changes(base, s.changes(sweep)) for s in draw(sweep)}
 
 
+def _plans_keep_their_scenarios(out: Path, sweep: Sweep, rows: list[dict[str, Any]]) -> None:
+    """Every scenario's plan passes the checker on its own instance, at the optimum a solve of it proves."""
+    instances = _scenario_instances(sweep)
+    assert rows
+    for r in rows:
+        inst = instances[r["scenario"]]
+        plan = load_plan(out / "plans" / f"scenario-{r['scenario']:05d}.json")
+        assert verify(inst, plan).ok
+        assert r["status"] == plan.status == "optimal"  # tiny instances: every solve is proven
+        assert r["lost_value"] == plan.lost_value == solve_checked(inst, time_limit=5).objective
+
+
 def test_a_sweep_writes_a_row_and_a_verified_plan_a_scenario(tmp_path: Path) -> None:
     inst, sweep = load_instance(GATE), _parsed()
     with ThreadPoolExecutor(1) as pool:
@@ -279,6 +291,7 @@ def test_a_longer_lead_time_never_loses_less(tmp_path: Path) -> None:
     sweep = _parsed(samples=12, uncertain=[{"path": "materials.wheel.supply.lead_days", "uniform": [0, 6]}])
     with ThreadPoolExecutor(2) as pool:
         run = run_sweep(inst, sweep, tmp_path / "out", pool, time_limit=5, jobs=2)
+    _plans_keep_their_scenarios(tmp_path / "out", sweep, run.rows)
     by_lead = sorted((r["materials.wheel.supply.lead_days"], r["lost_value"]) for r in run.rows)
     assert all(r["status"] == "optimal" for r in run.rows)
     assert [v for _, v in by_lead] == sorted(v for _, v in by_lead)
@@ -294,6 +307,7 @@ def test_resume_solves_only_what_is_missing_and_only_for_the_same_sweep(tmp_path
         again = run_sweep(inst, _parsed(), out, pool, time_limit=5, resume=True)
         assert (again.resumed, again.solved) == (3, 3)
         assert again.rows == first.rows
+        _plans_keep_their_scenarios(out, _parsed(), again.rows)
         with pytest.raises(PlannerError, match="holds a sweep already"):
             run_sweep(inst, _parsed(), out, pool, time_limit=5)
         with pytest.raises(PlannerError, match=r"holds another sweep \(its sweep differ\)"):
@@ -320,6 +334,7 @@ def test_a_dask_cluster_solves_the_same_scenarios(tmp_path: Path) -> None:
     ):
         on_dask = run_sweep(inst, sweep, tmp_path / "dask", client.get_executor(), time_limit=5, jobs=2)
     assert on_dask.rows == local.rows
+    _plans_keep_their_scenarios(tmp_path / "dask", sweep, on_dask.rows)
 
 
 # --- the command ---------------------------------------------------------------------------
@@ -385,6 +400,7 @@ def test_with_a_kept_plan_each_row_gives_what_it_loses_and_the_value_of_informat
     plan = _optimal_plan(GATE)
     with ThreadPoolExecutor(1) as pool:
         run = run_sweep(inst, _parsed(), tmp_path / "out", pool, time_limit=5, base_plan=plan, keep=True)
+    _plans_keep_their_scenarios(tmp_path / "out", _parsed(), run.rows)
     instances = _scenario_instances(_parsed())
     for r in run.rows:
         assert r["status"] == "optimal"
@@ -407,6 +423,7 @@ def test_a_slower_clearance_never_makes_the_kept_plan_lose_less(tmp_path: Path) 
     sweep = _parsed(samples=10, uncertain=[{"path": "systems.erp.duration_days", "uniform": [3, 7]}])
     with ThreadPoolExecutor(2) as pool:
         run = run_sweep(inst, sweep, tmp_path / "out", pool, time_limit=5, jobs=2, base_plan=plan, keep=True)
+    _plans_keep_their_scenarios(tmp_path / "out", sweep, run.rows)
     by_duration = sorted((r["systems.erp.duration_days"], r["kept_lost_value"]) for r in run.rows)
     assert [v for _, v in by_duration] == sorted(v for _, v in by_duration)
     assert by_duration[0][0] == 3 and by_duration[0][1] == plan.objective.value  # the base's own duration
@@ -446,6 +463,7 @@ def test_candidates_are_ranked_by_the_p90_of_what_they_lose_when_kept(tmp_path: 
     base = _optimal_plan(GATE)
     with ThreadPoolExecutor(2) as pool:
         run = run_sweep(inst, sweep, out, pool, time_limit=5, jobs=2, base_plan=base)
+        _plans_keep_their_scenarios(out, sweep, run.rows)
         plans = [load_plan(out / "plans" / f"scenario-{r['scenario']:05d}.json") for r in run.rows[:2]]
         candidates = [("base", base), ("scenario 1", plans[0]), ("scenario 2", plans[1])]
         ranked = robust(inst, sweep, draw(sweep), candidates, out, pool, time_limit=2, jobs=2)

@@ -22,6 +22,7 @@ from helpers import EXAMPLES
 
 ONE_TEAM = EXAMPLES / "01-precedence-and-one-team.json"
 JLR = Path(__file__).resolve().parents[1] / "instances" / "jlr-2025.json"
+JLR_OPTIMUM = 13_595_739  # proven by HiGHS and by CP-SAT (benchmarks/README.md); no plan is below it
 
 
 def _url(tmp_path: Path) -> str:
@@ -96,7 +97,9 @@ def test_a_stopped_run_keeps_its_best_plan(client: TestClient) -> None:
     assert client.delete(f"/api/runs/{run}").json() == {"run": run, "stopping": True}
     body = _wait(client, run, lambda b: b["status"] not in ("queued", "running"))
     assert body["status"] == "interrupted" and body["plan"] is not None
-    assert verify(load_instance(JLR), parse_plan(json.dumps(body["plan"]))).ok
+    plan = parse_plan(json.dumps(body["plan"]))
+    assert verify(load_instance(JLR), plan).ok
+    assert plan.objective.value is not None and plan.objective.value >= JLR_OPTIMUM
 
 
 def test_a_restart_loses_nothing_and_marks_unfinished_runs_interrupted(tmp_path: Path) -> None:
@@ -142,7 +145,8 @@ def test_the_page_and_a_plans_report_are_served(client: TestClient) -> None:
     ident = client.post("/api/instances", content=ONE_TEAM.read_bytes()).json()["id"]
     run = client.post(f"/api/instances/{ident}/solve", json={"time_limit": 10, "workers": 1}).json()["run"]
     assert client.get(f"/api/runs/{run}/report").status_code == 404  # no plan yet
-    _wait(client, run, lambda b: b["status"] == "done")
+    plan = parse_plan(json.dumps(_wait(client, run, lambda b: b["status"] == "done")["plan"]))
+    assert verify(load_instance(ONE_TEAM), plan).ok and plan.objective.value == 380
     report = client.get(f"/api/runs/{run}/report")
     assert report.status_code == 200 and 'id="section-restarts"' in report.text
 
@@ -196,6 +200,8 @@ def test_the_page_loads_an_instance_solves_it_and_shows_the_plan_in_chromium(tmp
                 )
                 assert page.locator("#progress tbody tr").count() >= 1
                 assert "380 (proven bound 380)" in page.locator("#plan-note").inner_text()
+                shown = page.request.get(f"http://127.0.0.1:{port}/api/runs/1").json()["plan"]
+                assert verify(load_instance(ONE_TEAM), parse_plan(json.dumps(shown))).ok
                 for link in ("#download-plan", "#download-workbook", "#download-report"):
                     href = page.get_attribute(link, "href")
                     assert href is not None and page.request.get(f"http://127.0.0.1:{port}{href}").ok, link
@@ -294,6 +300,7 @@ def test_a_runs_events_stream_its_progress_then_its_end(client: TestClient) -> N
     assert kinds[-1] == "end" and set(kinds[:-1]) <= {"progress"} and "progress" in kinds
     end = json.loads(events[-1][1].removeprefix("data: "))
     assert end["status"] == "done" and end["plan"]["objective"]["value"] == 380
+    assert verify(load_instance(ONE_TEAM), parse_plan(json.dumps(end["plan"]))).ok
     assert client.get("/api/runs/999/events").status_code == 404
 
 
@@ -347,6 +354,8 @@ def test_the_workbook_and_the_report_of_a_plan_download(client: TestClient, tmp_
     assert client.get("/api/runs/999/workbook.xlsx").status_code == 404
     run = client.post(f"/api/instances/{ident}/solve", json={"time_limit": 10, "workers": 1}).json()["run"]
     plan = _wait(client, run, lambda b: b["status"] == "done")["plan"]
+    assert verify(load_instance(ONE_TEAM), parse_plan(json.dumps(plan))).ok
+    assert plan["objective"]["value"] == 380
     book = client.get(f"/api/runs/{run}/workbook.xlsx")
     assert book.status_code == 200
     assert book.headers["content-disposition"] == f'attachment; filename="plan-{run}.xlsx"'
@@ -453,7 +462,9 @@ def test_a_real_server_stopped_or_killed_and_started_again_loses_nothing(tmp_pat
         assert [i["id"] for i in _http(port, "GET", "/api/instances")] == [ident]
         body = _http(port, "GET", f"/api/runs/{stopped}")
         assert body["status"] == "interrupted" and body["plan"] is not None
-        assert verify(load_instance(JLR), parse_plan(json.dumps(body["plan"]))).ok
+        plan = parse_plan(json.dumps(body["plan"]))
+        assert verify(load_instance(JLR), plan).ok
+        assert plan.objective.value is not None and plan.objective.value >= JLR_OPTIMUM
         killed = _http(port, "POST", f"/api/instances/{ident}/solve", solve)["run"]
         _running(port, killed)
         os.killpg(server.pid, signal.SIGKILL)  # no goodbye: the server and its solver child die at once
