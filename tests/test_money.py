@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from planner.cli.commands import main
-from planner.formats.money import amount, figure, heading, per, unit_name
+from planner.formats.money import affixes, amount, figure, heading, per, unit_name
 from planner.formats.schema import ValueUnit
 
 from helpers import instance, solve_checked, tiny
@@ -62,3 +63,11 @@ def test_explain_says_the_lost_value_in_the_instances_unit() -> None:
     answer = explain(inst, solve_checked(inst).plan, time_limit=5, workers=1)
     assert answer.text().startswith("Plan of tiny: lost_value £2,000 (optimal)")  # 20 x £100
     assert answer.to_json()["value_unit"] == {"currency": "GBP", "scale": 100}
+
+
+@pytest.mark.parametrize("unit", [None, ValueUnit(currency="GBP", scale=100), ValueUnit(currency="CHF")])
+def test_the_affixes_are_what_figure_writes_around_the_digits(unit: ValueUnit | None) -> None:
+    before, after = affixes(unit)
+    scale = 1 if unit is None else unit.scale
+    assert figure(unit, 12_345) == f"{before}{12_345 * scale:,}{after}"
+    assert figure(unit, -7) == f"-{before}{7 * scale:,}{after}"

@@ -59,14 +59,16 @@ def unit_json(unit: ValueUnit | None) -> dict[str, Any] | None:
 
 def affixes(unit: ValueUnit | None) -> tuple[str, str]:
     """What `figure` writes before and after the digits: ('£', ''), ('', ' CHF'), or ('', '')."""
-    if unit is None:
-        return "", ""
-    symbol = _SYMBOLS.get(unit.currency)
-    return (symbol, "") if symbol else ("", f" {unit.currency}")
+    return ("", "") if unit is None else _affixes(unit.currency)
+
+
+def _affixes(currency: str) -> tuple[str, str]:
+    symbol = _SYMBOLS.get(currency)
+    return (symbol, "") if symbol else ("", f" {currency}")
 
 
 def _money(currency: str, value: float) -> str:
-    before, after = affixes(ValueUnit(currency=currency))
+    before, after = _affixes(currency)
     sign = "-" if value < 0 else ""
     return f"{sign}{before}{_number(abs(value))}{after}"
 
