@@ -95,7 +95,7 @@ def solve_mip(
             "optimal", decisions, decisions.objective, build_time, time.perf_counter() - started
         )
 
-    highs = _new_highs(log, threads=threads, time_limit=time_limit - build_time)
+    highs = new_highs(log, threads=threads, time_limit=time_limit - build_time)
     if log:
         print(f"mip: {formulation.program.size()}", file=sys.stderr)
     highs.setOptionValue("random_seed", seed)
@@ -216,7 +216,7 @@ def lp_bound(data: ProblemData, *, time_limit: float, seed: int = 0) -> int | No
         return floor
     lp = program.lp()
     lp.integrality_ = [highspy.HighsVarType.kContinuous] * lp.num_col_
-    highs = _new_highs(False, threads=1, time_limit=time_limit - (time.perf_counter() - started))
+    highs = new_highs(False, threads=1, time_limit=time_limit - (time.perf_counter() - started))
     highs.setOptionValue("random_seed", seed)
     highs.setOptionValue("solver", "ipm")
     highs.setOptionValue("run_crossover", "off")
@@ -270,7 +270,7 @@ def solve_production(
     lp = program.lp()
     if relax:
         lp.integrality_ = [highspy.HighsVarType.kContinuous] * lp.num_col_
-    highs = _new_highs(False, threads=threads, time_limit=time_limit - (time.perf_counter() - started))
+    highs = new_highs(False, threads=threads, time_limit=time_limit - (time.perf_counter() - started))
     highs.setOptionValue("mip_abs_gap", 1.0 - 1e-6)
     highs.passModel(lp)
     if not relax and program.violation(values) is None:
@@ -349,7 +349,7 @@ def _stdout_to(path: str | None) -> Iterator[None]:
         os.close(target)
 
 
-def _new_highs(log: bool, *, threads: int, time_limit: float) -> highspy.Highs:
+def new_highs(log: bool, *, threads: int, time_limit: float) -> highspy.Highs:
     """A HiGHS instance with the options every use here shares: output, threads, time limit.
 
     Its log, when asked for, goes to stderr: HiGHS logs to stdout, where a
