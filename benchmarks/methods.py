@@ -71,6 +71,7 @@ def run_cpsat(case: Case, instance: Instance, settings: Settings, method: str = 
         root_probe=method not in ("cpsat-plain", "cpsat-noprobe"),
         relaxation=method not in ("cpsat-plain", "cpsat-nolp"),
         highs_search=method not in ("cpsat-plain", "cpsat-nolp", "cpsat-nohighs"),
+        restart_days=method != "cpsat-noanneal",
     )
     return Row(
         case.suite,
@@ -110,6 +111,11 @@ def run_cpsat_nolp(case: Case, instance: Instance, settings: Settings) -> Row:
 def run_cpsat_nohighs(case: Case, instance: Instance, settings: Settings) -> Row:
     """The portfolio without HiGHS' search in the neighbourhoods' place where the LP proves more."""
     return run_cpsat(case, instance, settings, "cpsat-nohighs")
+
+
+def run_cpsat_noanneal(case: Case, instance: Instance, settings: Settings) -> Row:
+    """The portfolio without the restart-day annealing on CP-SAT's core (`planner.search.restart_days`)."""
+    return run_cpsat(case, instance, settings, "cpsat-noanneal")
 
 
 def run_greedy(case: Case, instance: Instance, settings: Settings) -> Row:
@@ -175,6 +181,7 @@ METHODS: dict[str, Method] = {
     "cpsat-noprobe": run_cpsat_noprobe,
     "cpsat-nolp": run_cpsat_nolp,
     "cpsat-nohighs": run_cpsat_nohighs,
+    "cpsat-noanneal": run_cpsat_noanneal,
     "mip": run_mip,
     "greedy": run_greedy,
     "pyjobshop": run_pyjobshop,

@@ -98,6 +98,7 @@ def solve(
     root_probe: bool = True,
     relaxation: bool = True,
     highs_search: bool = True,
+    restart_days: bool = True,
 ) -> Result:
     """Plan the restart of `instance`.
 
@@ -128,7 +129,9 @@ def solve(
     root's where the neighbourhoods stall (unless `root_probe` is false).
     Where the LP's bound is above CP-SAT's, HiGHS searches the MIP in a
     child process in the neighbourhoods' place (unless `highs_search` is
-    false).
+    false), and a search over the restart days alone, priced by that LP,
+    takes the core of CP-SAT's whole search while it finds better plans
+    (`planner.search.restart_days`, unless `restart_days` is false).
 
     `on_progress` is called with the warm start's value, then at each better
     plan and each better bound of the search (from CP-SAT's threads: it must
@@ -171,6 +174,7 @@ def solve(
         root_probe,
         relaxation,
         highs_search,
+        restart_days,
     )
 
 
@@ -265,6 +269,7 @@ def _search_model(
     root_probe: bool = True,
     relaxation: bool = True,
     highs_search: bool = True,
+    restart_days: bool = True,
 ) -> Result:
     try:
         built = RestartModel(data, budget.check)
@@ -313,6 +318,7 @@ def _search_model(
             root_probe=root_probe,
             relaxation=relaxation,
             highs_search=highs_search,
+            restart_days=restart_days,
         )
         with stop_on_ctrl_c(solver, portfolio) as ctrl_c:
             progress.on_start()

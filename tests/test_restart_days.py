@@ -71,7 +71,8 @@ def test_the_annealing_ends_no_worse_than_its_start_within_the_lines_days() -> N
     data = ProblemData.from_instance(instance)
     start = decisions_from_plan(data, greedy(instance))
     prices = RestartDayPrices(data)
-    found = RestartDayAnnealing(prices, seed=0).cycle(start.restarts, 2.0, lambda: False)
+    annealing = RestartDayAnnealing(prices, 4.0, seed=0)
+    found = annealing.cycle(2.0, lambda: False, start.restarts)
     assert found is not None and found.priced > 1
     start_price = prices.price(start.restarts)
     assert start_price is not None and found.price <= start_price
@@ -82,13 +83,21 @@ def test_the_annealing_ends_no_worse_than_its_start_within_the_lines_days() -> N
             assert day is None or first <= day <= last
         else:
             assert day == start.restarts[i]  # a line whose day is no decision keeps it
+    assert annealing.temperature() > 0
+    going_on = annealing.cycle(2.5, lambda: False)  # from where it was, as the temperature falls to 0
+    assert going_on is not None and going_on.priced > 1
+    assert prices.price(going_on.restarts) == pytest.approx(going_on.price)
+    assert annealing.temperature() == 0
 
 
 def test_the_annealing_stops_when_told() -> None:
     data = ProblemData.from_instance(load_instance(GENERATED / "small-s1.json"))
     start = decisions_from_plan(data, greedy(load_instance(GENERATED / "small-s1.json")))
-    found = RestartDayAnnealing(RestartDayPrices(data), seed=0).cycle(start.restarts, 60.0, lambda: True)
+    annealing = RestartDayAnnealing(RestartDayPrices(data), 60.0, seed=0)
+    found = annealing.cycle(60.0, lambda: True, start.restarts)
     assert found is not None and found.priced == 1  # only the start was priced
+    with pytest.raises(ValueError, match="needs a start"):
+        RestartDayAnnealing(RestartDayPrices(data), 60.0).cycle(1.0, lambda: False)
 
 
 class _Search:

@@ -533,8 +533,10 @@ class Portfolio:
         nothing HiGHS' search did not beat; the annealing, priced by that LP,
         finds plans within 1-2 % of the optimum in 40 s (benchmarks/README.md,
         "Restart-day annealing"). So the whole search is stopped, and the
-        annealing runs in cycles of up to `CYCLE_SECONDS`, each from the best
-        plan so far (HiGHS' too). The best vector of a cycle is made a plan
+        annealing runs over the time left, its temperature falling to 0 by
+        the end, in cycles of up to `CYCLE_SECONDS`; after a cycle it goes on
+        from where it was, or from HiGHS' plan where that is better than any
+        it found. The best vector of a cycle is made a plan
         by CP-SAT with those restart days fixed (`_realise`); a cycle that
         finds no vector priced below the best plan ends the annealing, and
         CP-SAT's search starts again from the best plan for the time left
@@ -546,18 +548,21 @@ class Portfolio:
         if prices.infeasible or not prices.free or self.stopped or self.whole_ended.is_set():
             return best
         self.solver.stop_search()
-        annealing = RestartDayAnnealing(prices, self.seed)
         # For the last plan (`_realise`): on JLR-2025 about 1.6 s, 5 builds of the model, then measured.
         reserve = 0.5 + 5 * self.build_time
+        annealing = RestartDayAnnealing(prices, self._deadline - reserve - time.perf_counter(), self.seed)
 
         def should_stop() -> bool:
             return self.stopped or time.perf_counter() > self._deadline - reserve
 
+        start: list[int | None] | None = best.restarts
         while not should_stop():
-            best = self._better_of(best)
-            left = self._deadline - reserve - time.perf_counter()
-            found = annealing.cycle(best.restarts, min(CYCLE_SECONDS, left), should_stop)
-            if found is None or found.price >= best.objective - 0.5 or self.stopped:
+            offered = self._better_of(best)
+            if offered is not best:  # HiGHS' plan is better: go on from it
+                best, start = offered, offered.restarts
+            found = annealing.cycle(CYCLE_SECONDS, should_stop, start)
+            start = None
+            if found is None or found.price >= self._better_of(best).objective - 0.5 or self.stopped:
                 break
             began = time.perf_counter()
             plan = self._realise(found, best, reserve)

@@ -39,42 +39,65 @@ class Annealed:
 
 
 class RestartDayAnnealing:
-    """Simulated annealing over the restart days of `prices`' free lines.
+    """Simulated annealing over the restart days of `prices`' free lines, for `seconds` in all.
 
-    The starting temperature is `TEMPERATURE` of the start's price, so that
-    early on a move that loses 0.13 % more is kept about one time in e
-    (20,000 on JLR-2025's greedy plan, the value the prototype was tuned
-    with: benchmarks/README.md).
+    The temperature falls linearly from `TEMPERATURE` of the first start's
+    price to 0 over `seconds`, so that early on a move that loses 0.13 %
+    more is kept about one time in e (20,000 on JLR-2025's greedy plan, the
+    value the prototype was tuned with: benchmarks/README.md). The search
+    runs in cycles (`cycle`), between which the caller makes plans of what
+    it found; each goes on from where the last left off, on the same
+    schedule, unless given a better start.
     """
 
-    def __init__(self, prices: RestartDayPrices, seed: int = 0) -> None:
+    def __init__(self, prices: RestartDayPrices, seconds: float, seed: int = 0) -> None:
         self.prices = prices
+        self.seconds = seconds
         self._random = random.Random(seed)
+        self._began: float | None = None
+        self._top = 0.0
+        self._current: list[int | None] = []
+        self._value = math.inf
+
+    def temperature(self) -> float:
+        """The temperature now: 0 once `seconds` have passed since the first cycle."""
+        if self._began is None:
+            return 0.0
+        return self._top * max(0.0, 1 - (time.perf_counter() - self._began) / self.seconds)
 
     def cycle(
-        self, start: Sequence[int | None], seconds: float, should_stop: Callable[[], bool]
+        self, seconds: float, should_stop: Callable[[], bool], start: Sequence[int | None] | None = None
     ) -> Annealed | None:
-        """Anneal from `start` for `seconds` (or until `should_stop()`); None if `start` is infeasible."""
-        began = time.perf_counter()
-        current = list(start)
-        value = self.prices.price(current)
-        if value is None:
-            return None
-        best = Annealed(list(current), value, 1)
-        top = TEMPERATURE * max(1.0, abs(value))
+        """Anneal for `seconds` more (or until `should_stop()`), from `start` if given.
+
+        The first cycle needs a `start`. None when the vector it goes on
+        from is infeasible.
+        """
+        if start is not None:
+            value = self.prices.price(start)
+            if value is None:
+                return None
+            self._current, self._value = list(start), value
+            if self._began is None:
+                self._began = time.perf_counter()
+                self._top = TEMPERATURE * max(1.0, abs(value))
+        if self._began is None or not self._current:
+            raise ValueError("the first cycle of the annealing needs a start")
+        until = time.perf_counter() + seconds
+        best = Annealed(list(self._current), self._value, 1)
         priced = 1
-        while not should_stop():
-            elapsed = time.perf_counter() - began
-            if elapsed >= seconds:
-                break
-            candidate = self._move(current)
+        while not should_stop() and time.perf_counter() < until:
+            candidate = self._move(self._current)
             price = self.prices.price(candidate)
             priced += 1
             if price is None:
                 continue
-            temperature = top * (1 - elapsed / seconds)
-            if price < value or self._random.random() < math.exp(-(price - value) / max(temperature, 1e-9)):
-                current, value = candidate, price
+            temperature = self.temperature()
+            kept = price < self._value or self._random.random() < math.exp(
+                -(price - self._value) / max(temperature, 1e-9)
+            )
+            if kept:
+                self._current, self._value = candidate, price
                 if price < best.price:
                     best = Annealed(list(candidate), price, priced)
         return Annealed(best.restarts, best.price, priced)
