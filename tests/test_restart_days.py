@@ -66,6 +66,14 @@ def test_restart_days_no_plan_can_keep_are_priced_as_infeasible() -> None:
     assert prices.price(start.restarts) is not None
 
 
+def test_no_vector_is_priced_after_the_deadline() -> None:
+    """A price that would come too late is no price: the search's time limit holds for the LP too."""
+    data = ProblemData.from_instance(load_instance(GENERATED / "small-s1.json"))
+    start = decisions_from_plan(data, greedy(load_instance(GENERATED / "small-s1.json")))
+    assert RestartDayPrices(data).price(start.restarts) is not None
+    assert RestartDayPrices(data, deadline=time.perf_counter()).price(start.restarts) is None
+
+
 def test_the_annealing_ends_no_worse_than_its_start_within_the_lines_days() -> None:
     instance = load_instance(GENERATED / "small-s1.json")
     data = ProblemData.from_instance(instance)

@@ -13,6 +13,8 @@ bounds: about 15 ms a vector on JLR-2025, so a search over restart days
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Sequence
 
 import highspy
@@ -26,9 +28,14 @@ Restarts = Sequence[int | None]  # per line, as `Decisions.restarts`
 
 
 class RestartDayPrices:
-    """The LP relaxation of `data`'s MIP, priced at fixed restart days."""
+    """The LP relaxation of `data`'s MIP, priced at fixed restart days, until `deadline`.
 
-    def __init__(self, data: ProblemData, *, seed: int = 0) -> None:
+    `deadline` (a `time.perf_counter()` value) bounds every solve: one that
+    does not end by then prices its vector as None, like an infeasible one.
+    """
+
+    def __init__(self, data: ProblemData, *, seed: int = 0, deadline: float = math.inf) -> None:
+        self.deadline = deadline
         self.formulation = Formulation(data)
         program = self.formulation.program
         self.infeasible = bool(program.infeasible)
@@ -55,12 +62,16 @@ class RestartDayPrices:
         return bool(self.formulation.bounds.must_restart[i])
 
     def price(self, restarts: Restarts) -> float | None:
-        """The LP's optimum with the free lines restarting on `restarts` (None: infeasible).
+        """The LP's optimum with the free lines restarting on `restarts` (None: infeasible, or out of time).
 
         A restart day after a line's last one is taken as no restart: the
         MIP's columns end there, because a later restart is of no use.
         """
         highs = self._highs
+        left = self.deadline - time.perf_counter()
+        if left <= 0:
+            return None
+        highs.setOptionValue("time_limit", left)
         for i, columns in self._columns.items():
             restart = restarts[i]
             running = (self._days[i] >= (restart if restart is not None else np.inf)).astype(np.float64)

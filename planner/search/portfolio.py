@@ -154,7 +154,7 @@ PROBE_CONSTRAINTS = 25_000  # ... in a model of at most this many CP-SAT constra
 _PROBE_MARGIN = 0.5  # seconds before the deadline by which the probe should report
 LP_SHARE = 0.25  # of the time left, within which the LP relaxation's bound should come (`lp_seconds`)
 HIGHS_CONSTRAINTS = 200_000  # HiGHS runs in this process only on models of at most this many constraints
-CYCLE_SECONDS = 20.0  # the longest cycle of the restart-day annealing
+CYCLE_SECONDS = 20.0  # the longest cycle of the restart-day annealing, between two plans of it
 
 
 def lp_seconds(constraints: int) -> float:
@@ -371,8 +371,7 @@ class Portfolio:
         until = time.perf_counter() + POLISH_SHARE * (deadline - time.perf_counter())
         while self.probe.running and not self._alongside_over() and time.perf_counter() < until:
             time.sleep(0.05)
-        offered = self.progress.best
-        return offered if offered is not None and offered.objective < best.objective else best
+        return self._better_of(best)
 
     def _probe_root(self, deadline: float) -> bool:
         """Start HiGHS' root bound in a child process (`planner.search.highs_process`); was it started?
@@ -522,8 +521,7 @@ class Portfolio:
                 self.highs.stop()
                 break
             time.sleep(0.05)
-        offered = self.progress.best
-        return offered if offered is not None and offered.objective < best.objective else best
+        return self._better_of(best)
 
     def _anneal(self, best: Decisions) -> Decisions:
         """The restart-day annealing (`planner.search.restart_days`) on the core of CP-SAT's whole search.
@@ -536,20 +534,21 @@ class Portfolio:
         annealing runs over the time left, its temperature falling to 0 by
         the end, in cycles of up to `CYCLE_SECONDS`; after a cycle it goes on
         from where it was, or from HiGHS' plan where that is better than any
-        it found. The best vector of a cycle is made a plan
-        by CP-SAT with those restart days fixed (`_realise`); a cycle that
-        finds no vector priced below the best plan ends the annealing, and
-        CP-SAT's search starts again from the best plan for the time left
-        (`_run`), beside HiGHS'.
+        it found. The best vector of a cycle is made a plan by CP-SAT with
+        those restart days fixed (`_realise`); a cycle that finds no vector
+        priced below the best plan ends the annealing, and CP-SAT's search
+        starts again from the best plan for the time left (`_run`), beside
+        HiGHS'. The annealing ends `reserve` before the deadline, for the
+        last plan.
         """
         from planner.mip.pricing import RestartDayPrices
 
-        prices = RestartDayPrices(self.built.data, seed=self.seed)
+        # For the last plan (`_realise`): 1.7-2.6 s on JLR-2025, up to 8 builds of its model; then measured.
+        reserve = 0.5 + 10 * self.build_time
+        prices = RestartDayPrices(self.built.data, seed=self.seed, deadline=self._deadline - reserve)
         if prices.infeasible or not prices.free or self.stopped or self.whole_ended.is_set():
             return best
         self.solver.stop_search()
-        # For the last plan (`_realise`): on JLR-2025 about 1.6 s, 5 builds of the model, then measured.
-        reserve = 0.5 + 5 * self.build_time
         annealing = RestartDayAnnealing(prices, self._deadline - reserve - time.perf_counter(), self.seed)
 
         def should_stop() -> bool:
@@ -567,6 +566,7 @@ class Portfolio:
             began = time.perf_counter()
             plan = self._realise(found, best, reserve)
             reserve = max(reserve, 1.5 * (time.perf_counter() - began))
+            prices.deadline = self._deadline - reserve
             if plan is None or plan.objective >= best.objective or not self.check(plan):
                 break
             self._on_plan(plan)
@@ -653,10 +653,7 @@ class Portfolio:
             on_plan(outcome.decisions)
         if outcome.bound is not None:
             self._on_bound(outcome.bound)
-        offered = self.progress.best
-        if offered is not None and offered.objective < found[0].objective:
-            return offered
-        return found[0]
+        return self._better_of(found[0])
 
     def _polish(self, best: Decisions, deadline: float) -> tuple[Decisions, bool]:
         """The best production for `best`'s schedule, by HiGHS (`planner.mip.solve_production`).
@@ -680,9 +677,7 @@ class Portfolio:
             self.built.data, best, time_limit=budget, threads=1, should_stop=self._alongside_over
         )
         polished, solved = outcome.decisions, outcome.status == "Optimal"
-        offered = self.progress.best
-        if offered is not None and offered.objective < best.objective:
-            best = offered
+        best = self._better_of(best)
         if polished is not None and polished.objective < best.objective and self.check(polished):
             self._on_plan(polished)
             return polished, solved

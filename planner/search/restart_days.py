@@ -6,9 +6,10 @@ MIP needs most of a minute for its root. The LP with the restart days fixed
 sees it at once (`planner.mip.pricing`), in about 15 ms a vector. So this
 search anneals over the restart days of the free lines: a move shifts one
 to three lines by up to a week, and is kept by the Metropolis rule on the
-vectors' prices, as the temperature falls linearly to 0 over a cycle.
-The portfolio turns the best vector into a plan with CP-SAT (the restart
-days fixed, everything else free), which the checker then passes.
+vectors' prices, as the temperature falls linearly to 0 over the time it
+is given. It runs in cycles, after each of which the portfolio turns the
+best vector into a plan with CP-SAT (the restart days fixed, everything
+else free), which the checker then passes.
 Measured: benchmarks/README.md, "Restart-day annealing".
 """
 
