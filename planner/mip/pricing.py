@@ -53,13 +53,9 @@ class RestartDayPrices:
         }
 
     def days(self, i: int) -> tuple[int, int]:
-        """The first and last day on which free line i may restart (None: after the last)."""
+        """The first and last day on which free line i may restart."""
         window = self.formulation.running[i]
         return window.first, window.last
-
-    def must_restart(self, i: int) -> bool:
-        """Must free line i restart within its days?"""
-        return bool(self.formulation.bounds.must_restart[i])
 
     def price(self, restarts: Restarts) -> float | None:
         """The LP's optimum with the free lines restarting on `restarts` (None: infeasible, or out of time).

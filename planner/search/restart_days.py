@@ -53,7 +53,7 @@ class RestartDayAnnealing:
 
     def __init__(self, prices: RestartDayPrices, seconds: float, seed: int = 0) -> None:
         self.prices = prices
-        self.seconds = seconds
+        self.seconds = max(seconds, 1e-9)  # no time at all: cold from the start
         self._random = random.Random(seed)
         self._began: float | None = None
         self._top = 0.0
