@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import csv
 import importlib
 import json
 import re
@@ -20,6 +21,15 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 # The contract's worked examples, copied from ../shared/spec/examples (their README says how
 # each optimum was checked), so that the suite runs from a clone of this repository.
 EXAMPLES = Path(__file__).resolve().parent / "data" / "examples"
+GENERATED = Path(__file__).resolve().parents[1] / "instances" / "generated"
+
+
+def generated_optimum(name: str) -> int:
+    """The kept, checked optimum of a generated instance (index.csv; test_generate.py checks its plan)."""
+    with (GENERATED / "index.csv").open() as rows:
+        row = next(r for r in csv.DictReader(rows) if r["name"] == name)
+    assert row["status"] == "optimal"
+    return int(row["best_known"])
 
 
 def instance(data: dict[str, Any]) -> Instance:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import threading
 import time
 from pathlib import Path
@@ -23,16 +22,10 @@ from planner.search.portfolio import SearchProgress
 from planner.solve import solve
 from planner.verify import verify
 
+from helpers import generated_optimum
 from random_instances import random_instance
 
 GENERATED = Path(__file__).resolve().parents[1] / "instances" / "generated"
-
-
-def _optimum(name: str) -> int:
-    """The kept, checked optimum of a generated instance (tests/test_generate.py checks the plan)."""
-    row = next(r for r in csv.DictReader((GENERATED / "index.csv").open()) if r["name"] == name)
-    assert row["status"] == "optimal"
-    return int(row["best_known"])
 
 
 def _verified(instance: Instance, data: ProblemData, decisions: Decisions) -> bool:
@@ -58,7 +51,7 @@ def test_the_search_child_reports_plans_that_keep_the_contract_and_bounds_below_
         probe._process.wait(90)  # it ends on its own once HiGHS proves its plan optimal
     finally:
         probe.stop()
-    optimum = _optimum("small-s1")
+    optimum = generated_optimum("small-s1")
     assert plans, "HiGHS found at least its hint's plan"
     assert all(_verified(instance, data, decisions) for decisions in plans)
     assert all(decisions.objective >= optimum for decisions in plans)

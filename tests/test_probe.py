@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import threading
 import time
 from pathlib import Path
@@ -18,7 +17,7 @@ from planner.problem.data import ProblemData
 from planner.search.highs_process import BoundProbe
 from planner.search.portfolio import Portfolio, SearchProgress
 
-from helpers import solve_checked
+from helpers import generated_optimum, solve_checked
 
 GENERATED = Path(__file__).resolve().parents[1] / "instances" / "generated"
 
@@ -27,16 +26,9 @@ def _data(name: str) -> ProblemData:
     return ProblemData.from_instance(load_instance(GENERATED / f"{name}.json"))
 
 
-def _optimum(name: str) -> int:
-    """The kept, checked optimum of a generated instance (tests/test_generate.py checks the plan)."""
-    row = next(r for r in csv.DictReader((GENERATED / "index.csv").open()) if r["name"] == name)
-    assert row["status"] == "optimal"
-    return int(row["best_known"])
-
-
 def test_the_root_bound_is_a_strong_bound_on_the_optimum() -> None:
     bound = root_bound(_data("medium-s1"), time_limit=60)
-    optimum = _optimum("medium-s1")
+    optimum = generated_optimum("medium-s1")
     assert bound is not None
     assert bound <= optimum
     # Its point: strong at once (5,655,270 of 5,759,570 with HiGHS 1.16, in about 4 s).
@@ -59,7 +51,7 @@ def test_the_probe_reports_the_root_bound_from_its_child_process() -> None:
         probe.stop()
     assert not probe.running
     assert heard == [root_bound(data, time_limit=60)]  # one thread, one seed: the same bound
-    assert heard[0] <= _optimum("small-s2")
+    assert heard[0] <= generated_optimum("small-s2")
 
 
 def test_stopping_the_probe_kills_its_child_at_once() -> None:
@@ -118,7 +110,7 @@ def test_a_run_stops_the_probe_it_started(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr("planner.search.portfolio._PATIENCE", 0.0)
     result = solve_checked(instance, time_limit=10, workers=2)
     assert result.plan.objective.value is not None
-    assert result.plan.objective.value >= _optimum("medium-s1")
+    assert result.plan.objective.value >= generated_optimum("medium-s1")
     assert started, "the neighbourhoods handed over, so the probe started"
     probe = started[0].probe
     assert probe is not None and not probe.running

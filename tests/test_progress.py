@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import queue
@@ -27,7 +26,7 @@ from planner.search.greedy import greedy
 from planner.solve import Progress, solve
 from planner.verify import verify
 
-from helpers import EXAMPLES
+from helpers import EXAMPLES, generated_optimum
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERATED = ROOT / "instances" / "generated"
@@ -110,14 +109,6 @@ def test_show_progress_gives_no_callback_when_quiet() -> None:
 # --- solve(on_progress=...) ----------------------------------------------------
 
 
-def _proven_optimum(name: str) -> int:
-    """The optimum recorded in instances/generated/index.csv (status optimal there)."""
-    with (GENERATED / "index.csv").open() as rows:
-        row = next(r for r in csv.DictReader(rows) if r["name"] == name)
-    assert row["status"] == "optimal"
-    return int(row["best_known"])
-
-
 def test_solve_reports_the_warm_start_first_then_better_plans_and_bounds() -> None:
     instance = load_instance(GENERATED / "small-s1.json")
     seen: list[Progress] = []
@@ -129,7 +120,7 @@ def test_solve_reports_the_warm_start_first_then_better_plans_and_bounds() -> No
     assert objectives == sorted(objectives, reverse=True)
     assert seen[-1].objective == result.objective
     assert verify(instance, result.plan).ok
-    assert (result.status, result.objective) == ("optimal", _proven_optimum("small-s1"))
+    assert (result.status, result.objective) == ("optimal", generated_optimum("small-s1"))
     assert all(p.bound is None or p.objective is None or p.bound <= p.objective for p in seen)
     assert [p.elapsed for p in seen] == sorted(p.elapsed for p in seen)
 

@@ -20,6 +20,7 @@ from planner.search.restart_days import Annealed, RestartDayAnnealing
 from planner.solve import solve
 from planner.verify import verify
 
+from helpers import generated_optimum
 from random_instances import random_instance
 
 GENERATED = Path(__file__).resolve().parents[1] / "instances" / "generated"
@@ -149,5 +150,5 @@ def test_the_annealings_plans_keep_the_contract_its_days_and_the_time_limit(
         assert plan.objective >= annealed.price - 1e-6  # the price is a bound on every such plan
         assert verify(instance, build_plan(instance, data, plan, "feasible", 0)).ok
     assert verify(instance, result.plan).ok
-    assert result.objective is not None
+    assert result.objective is not None and result.objective >= generated_optimum("small-s1")
     assert result.objective <= min(plan.objective for _, plan in realised if plan is not None)
