@@ -529,7 +529,7 @@ class Portfolio:
         Where the LP proves more than CP-SAT, CP-SAT's search of the whole
         model is blind to what limits production, and on JLR-2025 it found
         nothing HiGHS' search did not beat; the annealing, priced by that LP,
-        finds plans within 1-2 % of the optimum in 40 s (benchmarks/README.md,
+        finds plans 0.6-2.5 % above the optimum in 28-45 s (benchmarks/README.md,
         "Restart-day annealing"). So the whole search is stopped, and the
         annealing runs over the time left, its temperature falling to 0 by
         the end, in cycles of up to `CYCLE_SECONDS`; after a cycle it goes on
